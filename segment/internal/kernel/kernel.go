@@ -1,0 +1,176 @@
+// Package kernel holds the distance kernels behind strata's clustering core:
+// squared row norms and the nearest-centre search used by k-means
+// assignment steps (Lloyd, Hamerly, Elkan).
+//
+// Matrices are row-major []float64 with d columns: row i of x is
+// x[i*d : i*d+d]. The number of rows is taken from the destination slices and
+// the number of centres from len(cnorm), so no call allocates.
+//
+// Distances use the GEMM form of the squared Euclidean distance,
+//
+//	‖x−c‖² = ‖x‖² − 2·x·c + ‖c‖²,
+//
+// which turns the assignment step into a matrix product (the approach of
+// scikit-learn's Lloyd implementation and of BLAS-based k-means generally;
+// see also Goto and van de Geijn, "Anatomy of high-performance matrix
+// multiplication", ACM TOMS 34(3), 2008, for the register-blocked
+// micro-kernel). The form loses relative precision when ‖x−c‖² is much smaller
+// than ‖x‖²+‖c‖²: the absolute error is of order ε·(‖x‖²+‖c‖²), so callers that
+// need exact distances (inertia, bounds) recompute them with [SqDist] for the
+// chosen centre. Returned squared distances are clamped at zero.
+//
+// Every dot product is accumulated with fused multiply-adds in column order,
+// one accumulator per (row, centre) pair, on every code path: the pure-Go
+// fallback (other architectures and the purego build tag), and on amd64 the
+// AVX2+FMA and AVX-512 micro-kernels chosen at run time with
+// golang.org/x/sys/cpu. All paths therefore return bit-identical labels and
+// distances, whatever the blocking, the CPU or the way a caller splits the rows
+// into chunks. Ties go to the lowest centre index.
+//
+// The functions panic on inconsistent lengths: they are internal kernels and a
+// bad length is a bug in the caller, never bad data.
+package kernel
+
+import (
+	"fmt"
+	"math"
+)
+
+// Dot returns the dot product of a and b, accumulated with fused
+// multiply-adds in index order. It panics if the lengths differ.
+func Dot(a, b []float64) float64 {
+	if len(a) != len(b) {
+		panic(fmt.Sprintf("kernel: Dot length mismatch %d != %d", len(a), len(b)))
+	}
+	var s float64
+	for i, v := range a {
+		s = math.FMA(v, b[i], s)
+	}
+	return s
+}
+
+// SqDist returns the squared Euclidean distance Σ(a[i]−b[i])², computed from
+// the differences (not the GEMM form), so it is exact to rounding. It panics
+// if the lengths differ.
+func SqDist(a, b []float64) float64 {
+	if len(a) != len(b) {
+		panic(fmt.Sprintf("kernel: SqDist length mismatch %d != %d", len(a), len(b)))
+	}
+	var s float64
+	for i, v := range a {
+		t := v - b[i]
+		s = math.FMA(t, t, s)
+	}
+	return s
+}
+
+// SqNorms writes ‖row i‖² of the row-major matrix x with d columns into
+// dst[i], for i < len(dst). It panics if d < 1 or x has fewer than len(dst)·d
+// elements.
+func SqNorms(dst []float64, x []float64, d int) {
+	n := len(dst)
+	checkMatrix("x", x, n, d)
+	for i := range dst {
+		row := x[i*d : i*d+d]
+		var s float64
+		for _, v := range row {
+			s = math.FMA(v, v, s)
+		}
+		dst[i] = s
+	}
+}
+
+// Nearest finds, for each row i < len(labels) of x (row-major, d columns), the
+// nearest of the k = len(cnorm) centres in c (k×d row-major), where cnorm[j]
+// is ‖c_j‖² (as written by [SqNorms]). It writes the centre's index to
+// labels[i] and, if dist is not nil, the squared distance
+// max(‖x_i‖² − 2·x_i·c_j + ‖c_j‖², 0) to dist[i]. xnorm holds ‖x_i‖²; it may be
+// nil, in which case the norms are computed on the fly when dist is wanted.
+// The comparison is made on ‖c_j‖² − 2·x_i·c_j, which does not depend on
+// xnorm; ties go to the lowest index.
+//
+// It panics if k == 0, d < 1, or a slice is too short.
+func Nearest(labels []int32, dist []float64, x, xnorm, c, cnorm []float64, d int) {
+	n := len(labels)
+	checkArgs(n, d, x, xnorm, c, cnorm)
+	if dist != nil && len(dist) < n {
+		panic(fmt.Sprintf("kernel: dist has %d elements, want %d", len(dist), n))
+	}
+	nearest(labels, dist, nil, x, xnorm, c, cnorm, d)
+}
+
+// Nearest2 is [Nearest] that also writes the second-smallest squared distance
+// of row i to d2[i] (the smallest over the centres other than labels[i]; equal
+// to d1[i] on a tie and +Inf when there is a single centre), as Hamerly's and
+// Elkan's bounds need. d1 and d2 must not be nil.
+func Nearest2(labels []int32, d1, d2 []float64, x, xnorm, c, cnorm []float64, d int) {
+	n := len(labels)
+	checkArgs(n, d, x, xnorm, c, cnorm)
+	if len(d1) < n || len(d2) < n {
+		panic(fmt.Sprintf("kernel: d1, d2 have %d, %d elements, want %d", len(d1), len(d2), n))
+	}
+	nearest(labels, d1, d2, x, xnorm, c, cnorm, d)
+}
+
+// Distances writes the n×k matrix of squared distances
+// max(‖x_i‖² − 2·x_i·c_j + ‖c_j‖², 0) into dst (row-major, row i at
+// dst[i*k:]), with n = len(dst)/k and k = len(cnorm). xnorm may be nil.
+// It panics if len(dst) is not a multiple of k or a slice is too short.
+func Distances(dst []float64, x, xnorm, c, cnorm []float64, d int) {
+	k := len(cnorm)
+	if k == 0 || len(dst)%k != 0 {
+		panic(fmt.Sprintf("kernel: Distances dst has %d elements, not a multiple of k=%d", len(dst), k))
+	}
+	n := len(dst) / k
+	checkArgs(n, d, x, xnorm, c, cnorm)
+	for i := range n {
+		row := x[i*d : i*d+d]
+		xn := rowNorm(row, xnorm, i)
+		out := dst[i*k : i*k+k]
+		for j := range k {
+			out[j] = max(xn+(cnorm[j]-2*dot(row, c[j*d:j*d+d])), 0)
+		}
+	}
+}
+
+func checkMatrix(name string, x []float64, n, d int) {
+	if d < 1 {
+		panic(fmt.Sprintf("kernel: d = %d, want ≥ 1", d))
+	}
+	if len(x) < n*d {
+		panic(fmt.Sprintf("kernel: %s has %d elements, want %d×%d", name, len(x), n, d))
+	}
+}
+
+func checkArgs(n, d int, x, xnorm, c, cnorm []float64) {
+	k := len(cnorm)
+	if k == 0 {
+		panic("kernel: no centres")
+	}
+	checkMatrix("x", x, n, d)
+	checkMatrix("c", c, k, d)
+	if xnorm != nil && len(xnorm) < n {
+		panic(fmt.Sprintf("kernel: xnorm has %d elements, want %d", len(xnorm), n))
+	}
+}
+
+// dot is Dot without the length check; b is at least as long as a.
+func dot(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s float64
+	for i, v := range a {
+		s = math.FMA(v, b[i], s)
+	}
+	return s
+}
+
+func rowNorm(row, xnorm []float64, i int) float64 {
+	if xnorm != nil {
+		return xnorm[i]
+	}
+	return dot(row, row)
+}
+
+// Impl names the implementation the assignment kernels use on this machine
+// and build: "avx512", "avx2" or "go".
+func Impl() string { return impl() }
