@@ -1,0 +1,500 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Defaults of KMeansConfig's zero fields.
+const (
+	defaultMaxIter   = 300
+	defaultBatchSize = 1024
+	defaultRestarts  = 10
+	maxChunks        = 64
+	minChunkRows     = 1024
+)
+
+// fitter holds one KMeans call's data and settings.
+type fitter struct {
+	ctx     context.Context
+	x       []float64 // n×d row-major, never modified
+	n, d, k int
+	w       []float64 // nil: every row weighs 1
+	cfg     KMeansConfig
+	workers int
+
+	chunkRows, nChunks int
+	tolAbs             float64 // absolute centre-shift tolerance; 0: exact only
+}
+
+func newFitter(ctx context.Context, x []float64, n, d int, w []float64, cfg KMeansConfig) *fitter {
+	f := &fitter{ctx: ctx, x: x, n: n, d: d, k: cfg.K, w: w, cfg: cfg}
+	f.workers = cfg.Workers
+	if f.workers == 0 {
+		f.workers = runtime.GOMAXPROCS(0)
+	}
+	f.chunkRows = max(minChunkRows, (n+maxChunks-1)/maxChunks)
+	f.nChunks = (n + f.chunkRows - 1) / f.chunkRows
+	if cfg.Tol > 0 {
+		f.tolAbs = cfg.Tol * f.meanVariance()
+	}
+	return f
+}
+
+func (f *fitter) weight(i int) float64 {
+	if f.w == nil {
+		return 1
+	}
+	return f.w[i]
+}
+
+// meanVariance is the mean over columns of the (unweighted) variance.
+func (f *fitter) meanVariance() float64 {
+	mean := make([]float64, f.d)
+	for i := range f.n {
+		for j, v := range f.x[i*f.d : (i+1)*f.d] {
+			mean[j] += v
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(f.n)
+	}
+	var s float64
+	for i := range f.n {
+		for j, v := range f.x[i*f.d : (i+1)*f.d] {
+			dv := v - mean[j]
+			s += dv * dv
+		}
+	}
+	return s / float64(f.n*f.d)
+}
+
+// parallel calls fn for every chunk of rows, over f.workers goroutines,
+// checking the context before each chunk. fn must only write to state of
+// its own chunk. It returns an error wrapping the context's error when the
+// context is done.
+func (f *fitter) parallel(fn func(c, lo, hi int)) error {
+	if err := f.ctx.Err(); err != nil {
+		return fmt.Errorf("cluster: k-means: %w", err)
+	}
+	nw := min(f.workers, f.nChunks)
+	if nw <= 1 {
+		for c := range f.nChunks {
+			if err := f.ctx.Err(); err != nil {
+				return fmt.Errorf("cluster: k-means: %w", err)
+			}
+			lo := c * f.chunkRows
+			fn(c, lo, min(lo+f.chunkRows, f.n))
+		}
+		return nil
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range nw {
+		wg.Go(func() {
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= f.nChunks || f.ctx.Err() != nil {
+					return
+				}
+				lo := c * f.chunkRows
+				fn(c, lo, min(lo+f.chunkRows, f.n))
+			}
+		})
+	}
+	wg.Wait()
+	if err := f.ctx.Err(); err != nil {
+		return fmt.Errorf("cluster: k-means: %w", err)
+	}
+	return nil
+}
+
+func (f *fitter) progress(stage string, done, total int) {
+	if f.cfg.Progress != nil {
+		f.cfg.Progress(Progress{Method: "kmeans", Stage: stage, Done: done, Total: total})
+	}
+}
+
+// sqDist is the squared Euclidean distance between a and b.
+func sqDist(a, b []float64) float64 {
+	var s float64
+	for i, v := range a {
+		dv := v - b[i]
+		s += dv * dv
+	}
+	return s
+}
+
+// nearest returns the index of the centre nearest to row (ties to the lower
+// index) and the squared distance to it.
+func nearest(row, centers []float64, k, d int) (int, float64) {
+	best, bestD := 0, math.Inf(1)
+	for j := range k {
+		if s := sqDist(row, centers[j*d:(j+1)*d]); s < bestD {
+			best, bestD = j, s
+		}
+	}
+	return best, bestD
+}
+
+// run is the outcome of one k-means run.
+type run struct {
+	centers    []float64 // k×d
+	labels     []int32
+	inertia    float64
+	iterations int
+	converged  bool
+}
+
+func (f *fitter) fit() (*KMeansModel, error) {
+	restarts := f.cfg.Restarts
+	if restarts == 0 {
+		restarts = defaultRestarts
+		if f.cfg.Init != nil {
+			restarts = 1
+		}
+	}
+	var best *run
+	for r := range restarts {
+		rng := rand.New(rand.NewPCG(f.cfg.Seed, uint64(r)))
+		var centers []float64
+		if f.cfg.Init != nil {
+			centers = make([]float64, 0, f.k*f.d)
+			for _, c := range f.cfg.Init {
+				centers = append(centers, c...)
+			}
+		} else {
+			var err error
+			if centers, err = f.seed(rng); err != nil {
+				return nil, err
+			}
+		}
+		res, err := f.lloyd(centers)
+		if err != nil {
+			return nil, err
+		}
+		if best == nil || res.inertia < best.inertia {
+			best = res
+		}
+		f.progress("restart", r+1, restarts)
+	}
+	return f.model(best), nil
+}
+
+// model turns a run into a model.
+func (f *fitter) model(r *run) *KMeansModel {
+	m := &KMeansModel{
+		Version:    KMeansModelVersion,
+		Centers:    make([][]float64, f.k),
+		Sizes:      make([]float64, f.k),
+		Inertia:    r.inertia,
+		Iterations: r.iterations,
+		Converged:  r.converged,
+		Config:     f.cfg,
+	}
+	for j := range f.k {
+		m.Centers[j] = append([]float64(nil), r.centers[j*f.d:(j+1)*f.d]...)
+	}
+	for i, l := range r.labels {
+		m.Sizes[l] += f.weight(i)
+	}
+	return m
+}
+
+// seed picks k initial centres by greedy k-means++ (Arthur and
+// Vassilvitskii 2007; greedy variant with 2+⌊ln k⌋ candidates per centre as
+// scikit-learn does): each new centre is the candidate, drawn with
+// probability proportional to weight times squared distance to the nearest
+// centre chosen so far, that lowers the potential most.
+func (f *fitter) seed(rng *rand.Rand) ([]float64, error) {
+	n, d, k := f.n, f.d, f.k
+	centers := make([]float64, 0, k*d)
+	closest := make([]float64, n)
+	chunkPot := make([]float64, f.nChunks)
+
+	// First centre: a row drawn with probability proportional to weight.
+	first := f.sample(rng, nil, chunkPot, true)
+	centers = append(centers, f.x[first*d:(first+1)*d]...)
+	c0 := f.x[first*d : (first+1)*d]
+	if err := f.parallel(func(c, lo, hi int) {
+		var s float64
+		for i := lo; i < hi; i++ {
+			closest[i] = sqDist(f.x[i*d:(i+1)*d], c0)
+			s += f.weight(i) * closest[i]
+		}
+		chunkPot[c] = s
+	}); err != nil {
+		return nil, err
+	}
+	trials := 2 + int(math.Log(float64(k)))
+	cand := make([]int, trials)
+	candPot := make([][]float64, f.nChunks) // per chunk, per candidate
+	for c := range candPot {
+		candPot[c] = make([]float64, trials)
+	}
+	for j := 1; j < k; j++ {
+		for t := range cand {
+			cand[t] = f.sample(rng, closest, chunkPot, false)
+		}
+		if err := f.parallel(func(c, lo, hi int) {
+			p := candPot[c]
+			clear(p)
+			for i := lo; i < hi; i++ {
+				row := f.x[i*d : (i+1)*d]
+				wi := f.weight(i)
+				for t, ci := range cand {
+					p[t] += wi * min(closest[i], sqDist(row, f.x[ci*d:(ci+1)*d]))
+				}
+			}
+		}); err != nil {
+			return nil, err
+		}
+		bestT, bestPot := 0, math.Inf(1)
+		for t := range cand {
+			var s float64
+			for c := range candPot {
+				s += candPot[c][t]
+			}
+			if s < bestPot {
+				bestT, bestPot = t, s
+			}
+		}
+		bi := cand[bestT]
+		cb := f.x[bi*d : (bi+1)*d]
+		centers = append(centers, cb...)
+		if err := f.parallel(func(c, lo, hi int) {
+			var s float64
+			for i := lo; i < hi; i++ {
+				closest[i] = min(closest[i], sqDist(f.x[i*d:(i+1)*d], cb))
+				s += f.weight(i) * closest[i]
+			}
+			chunkPot[c] = s
+		}); err != nil {
+			return nil, err
+		}
+		f.progress("seeding", j+1, k)
+	}
+	return centers, nil
+}
+
+// sample draws a row with probability proportional to weight × mass[i]
+// (weight alone when mass is nil). chunkPot holds each chunk's total mass;
+// it is filled here when fill is set. Only rows of positive mass are drawn.
+func (f *fitter) sample(rng *rand.Rand, mass, chunkPot []float64, fill bool) int {
+	m := func(i int) float64 {
+		if mass == nil {
+			return f.weight(i)
+		}
+		return f.weight(i) * mass[i]
+	}
+	if fill {
+		for c := range chunkPot {
+			lo := c * f.chunkRows
+			var s float64
+			for i := lo; i < min(lo+f.chunkRows, f.n); i++ {
+				s += m(i)
+			}
+			chunkPot[c] = s
+		}
+	}
+	var total float64
+	for _, s := range chunkPot {
+		total += s
+	}
+	u := rng.Float64() * total
+	last := -1
+	for c, s := range chunkPot {
+		if s <= 0 {
+			continue
+		}
+		lo := c * f.chunkRows
+		if u >= s && c < len(chunkPot)-1 {
+			u -= s
+			// Remember a drawable row in case rounding runs off the end.
+			for i := lo; i < min(lo+f.chunkRows, f.n); i++ {
+				if m(i) > 0 {
+					last = i
+				}
+			}
+			continue
+		}
+		for i := lo; i < min(lo+f.chunkRows, f.n); i++ {
+			mi := m(i)
+			if mi <= 0 {
+				continue
+			}
+			last = i
+			if u < mi {
+				return i
+			}
+			u -= mi
+		}
+	}
+	return last
+}
+
+// lloyd runs Lloyd's iteration from the given centres (which it takes over).
+func (f *fitter) lloyd(centers []float64) (*run, error) {
+	n, d, k := f.n, f.d, f.k
+	maxIter := f.cfg.MaxIter
+	if maxIter == 0 {
+		maxIter = defaultMaxIter
+	}
+	labels := make([]int32, n)
+	for i := range labels {
+		labels[i] = -1
+	}
+	dist := make([]float64, n)
+	sums := make([][]float64, f.nChunks)
+	wsums := make([][]float64, f.nChunks)
+	changed := make([]int, f.nChunks)
+	for c := range sums {
+		sums[c] = make([]float64, k*d)
+		wsums[c] = make([]float64, k)
+	}
+	newCenters := make([]float64, k*d)
+	r := &run{labels: labels}
+	for it := 1; it <= maxIter; it++ {
+		if err := f.parallel(func(c, lo, hi int) {
+			s, ws := sums[c], wsums[c]
+			clear(s)
+			clear(ws)
+			ch := 0
+			for i := lo; i < hi; i++ {
+				row := f.x[i*d : (i+1)*d]
+				l, dd := nearest(row, centers, k, d)
+				if int32(l) != labels[i] {
+					ch++
+					labels[i] = int32(l)
+				}
+				dist[i] = dd
+				wi := f.weight(i)
+				ws[l] += wi
+				sl := s[l*d : (l+1)*d]
+				for j, v := range row {
+					sl[j] += wi * v
+				}
+			}
+			changed[c] = ch
+		}); err != nil {
+			return nil, err
+		}
+		nch := 0
+		for _, ch := range changed {
+			nch += ch
+		}
+		shift := f.updateCenters(newCenters, centers, sums, wsums, labels, dist)
+		centers, newCenters = newCenters, centers
+		r.iterations = it
+		f.progress("iteration", it, maxIter)
+		if nch == 0 {
+			r.converged = true
+			break
+		}
+		if f.tolAbs > 0 && shift <= f.tolAbs {
+			r.converged = true
+			break
+		}
+	}
+	r.centers = centers
+	if err := f.finish(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// updateCenters sets dst to the weighted means of the clusters from the
+// chunks' partial sums, reduced in chunk order, relocating any empty
+// cluster to the rows farthest from their centres. It returns the summed
+// squared shift from old.
+func (f *fitter) updateCenters(dst, old []float64, sums, wsums [][]float64, labels []int32, dist []float64) float64 {
+	d, k := f.d, f.k
+	clear(dst)
+	wt := make([]float64, k)
+	for c := range sums {
+		for j, v := range sums[c] {
+			dst[j] += v
+		}
+		for j, v := range wsums[c] {
+			wt[j] += v
+		}
+	}
+	var empty []int
+	for j := range k {
+		if wt[j] == 0 {
+			empty = append(empty, j)
+		}
+	}
+	if len(empty) > 0 {
+		f.relocate(empty, dst, wt, labels, dist)
+	}
+	var shift float64
+	for j := range k {
+		cj := dst[j*d : (j+1)*d]
+		for t := range cj {
+			cj[t] /= wt[j]
+		}
+		shift += sqDist(cj, old[j*d:(j+1)*d])
+	}
+	return shift
+}
+
+// relocate moves each empty cluster onto one of the rows of positive weight
+// farthest from its centre (the farthest row to the first empty cluster),
+// taking that row out of its cluster's sums, as scikit-learn does.
+func (f *fitter) relocate(empty []int, sums, wt []float64, labels []int32, dist []float64) {
+	d := f.d
+	taken := make(map[int]bool, len(empty))
+	for _, e := range empty {
+		far, farD := -1, -1.0
+		for i := range f.n {
+			if f.weight(i) > 0 && dist[i] > farD && !taken[i] && wt[labels[i]] > f.weight(i) {
+				far, farD = i, dist[i]
+			}
+		}
+		if far < 0 {
+			continue // cannot happen with k distinct rows
+		}
+		taken[far] = true
+		wi := f.weight(far)
+		row := f.x[far*d : (far+1)*d]
+		old := int(labels[far])
+		so, se := sums[old*d:(old+1)*d], sums[e*d:(e+1)*d]
+		for j, v := range row {
+			so[j] -= wi * v
+			se[j] = wi * v
+		}
+		wt[old] -= wi
+		wt[e] = wi
+		labels[far] = int32(e)
+		dist[far] = 0
+	}
+}
+
+// finish assigns every row to its nearest final centre and computes the
+// inertia directly.
+func (f *fitter) finish(r *run) error {
+	d, k := f.d, f.k
+	part := make([]float64, f.nChunks)
+	if err := f.parallel(func(c, lo, hi int) {
+		var s float64
+		for i := lo; i < hi; i++ {
+			l, dd := nearest(f.x[i*d:(i+1)*d], r.centers, k, d)
+			r.labels[i] = int32(l)
+			s += f.weight(i) * dd
+		}
+		part[c] = s
+	}); err != nil {
+		return err
+	}
+	r.inertia = 0
+	for _, s := range part {
+		r.inertia += s
+	}
+	return nil
+}
