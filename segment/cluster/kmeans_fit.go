@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/strataseg/strata/segment/internal/kernel"
 )
 
 // Defaults of KMeansConfig's zero fields.
@@ -29,7 +31,9 @@ type fitter struct {
 	workers int
 
 	chunkRows, nChunks int
-	tolAbs             float64 // absolute centre-shift tolerance; 0: exact only
+	tolAbs             float64   // absolute centre-shift tolerance; 0: exact only
+	xnorm              []float64 // ‖x_i‖², as the kernels compute it
+	maxXnorm           float64
 }
 
 func newFitter(ctx context.Context, x []float64, n, d int, w []float64, cfg KMeansConfig) *fitter {
@@ -42,6 +46,11 @@ func newFitter(ctx context.Context, x []float64, n, d int, w []float64, cfg KMea
 	f.nChunks = (n + f.chunkRows - 1) / f.chunkRows
 	if cfg.Tol > 0 {
 		f.tolAbs = cfg.Tol * f.meanVariance()
+	}
+	f.xnorm = make([]float64, n)
+	kernel.SqNorms(f.xnorm, x, d)
+	for _, v := range f.xnorm {
+		f.maxXnorm = max(f.maxXnorm, v)
 	}
 	return f
 }
@@ -174,7 +183,7 @@ func (f *fitter) fit() (*KMeansModel, error) {
 				return nil, err
 			}
 		}
-		res, err := f.lloyd(centers)
+		res, err := f.iterate(centers, f.algorithm(), f.maxIter())
 		if err != nil {
 			return nil, err
 		}
@@ -338,163 +347,3 @@ func (f *fitter) sample(rng *rand.Rand, mass, chunkPot []float64, fill bool) int
 	return last
 }
 
-// lloyd runs Lloyd's iteration from the given centres (which it takes over).
-func (f *fitter) lloyd(centers []float64) (*run, error) {
-	n, d, k := f.n, f.d, f.k
-	maxIter := f.cfg.MaxIter
-	if maxIter == 0 {
-		maxIter = defaultMaxIter
-	}
-	labels := make([]int32, n)
-	for i := range labels {
-		labels[i] = -1
-	}
-	dist := make([]float64, n)
-	sums := make([][]float64, f.nChunks)
-	wsums := make([][]float64, f.nChunks)
-	changed := make([]int, f.nChunks)
-	for c := range sums {
-		sums[c] = make([]float64, k*d)
-		wsums[c] = make([]float64, k)
-	}
-	newCenters := make([]float64, k*d)
-	r := &run{labels: labels}
-	for it := 1; it <= maxIter; it++ {
-		if err := f.parallel(func(c, lo, hi int) {
-			s, ws := sums[c], wsums[c]
-			clear(s)
-			clear(ws)
-			ch := 0
-			for i := lo; i < hi; i++ {
-				row := f.x[i*d : (i+1)*d]
-				l, dd := nearest(row, centers, k, d)
-				if int32(l) != labels[i] {
-					ch++
-					labels[i] = int32(l)
-				}
-				dist[i] = dd
-				wi := f.weight(i)
-				ws[l] += wi
-				sl := s[l*d : (l+1)*d]
-				for j, v := range row {
-					sl[j] += wi * v
-				}
-			}
-			changed[c] = ch
-		}); err != nil {
-			return nil, err
-		}
-		nch := 0
-		for _, ch := range changed {
-			nch += ch
-		}
-		shift := f.updateCenters(newCenters, centers, sums, wsums, labels, dist)
-		centers, newCenters = newCenters, centers
-		r.iterations = it
-		f.progress("iteration", it, maxIter)
-		if nch == 0 {
-			r.converged = true
-			break
-		}
-		if f.tolAbs > 0 && shift <= f.tolAbs {
-			r.converged = true
-			break
-		}
-	}
-	r.centers = centers
-	if err := f.finish(r); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// updateCenters sets dst to the weighted means of the clusters from the
-// chunks' partial sums, reduced in chunk order, relocating any empty
-// cluster to the rows farthest from their centres. It returns the summed
-// squared shift from old.
-func (f *fitter) updateCenters(dst, old []float64, sums, wsums [][]float64, labels []int32, dist []float64) float64 {
-	d, k := f.d, f.k
-	clear(dst)
-	wt := make([]float64, k)
-	for c := range sums {
-		for j, v := range sums[c] {
-			dst[j] += v
-		}
-		for j, v := range wsums[c] {
-			wt[j] += v
-		}
-	}
-	var empty []int
-	for j := range k {
-		if wt[j] == 0 {
-			empty = append(empty, j)
-		}
-	}
-	if len(empty) > 0 {
-		f.relocate(empty, dst, wt, labels, dist)
-	}
-	var shift float64
-	for j := range k {
-		cj := dst[j*d : (j+1)*d]
-		for t := range cj {
-			cj[t] /= wt[j]
-		}
-		shift += sqDist(cj, old[j*d:(j+1)*d])
-	}
-	return shift
-}
-
-// relocate moves each empty cluster onto one of the rows of positive weight
-// farthest from its centre (the farthest row to the first empty cluster),
-// taking that row out of its cluster's sums, as scikit-learn does.
-func (f *fitter) relocate(empty []int, sums, wt []float64, labels []int32, dist []float64) {
-	d := f.d
-	taken := make(map[int]bool, len(empty))
-	for _, e := range empty {
-		far, farD := -1, -1.0
-		for i := range f.n {
-			if f.weight(i) > 0 && dist[i] > farD && !taken[i] && wt[labels[i]] > f.weight(i) {
-				far, farD = i, dist[i]
-			}
-		}
-		if far < 0 {
-			continue // cannot happen with k distinct rows
-		}
-		taken[far] = true
-		wi := f.weight(far)
-		row := f.x[far*d : (far+1)*d]
-		old := int(labels[far])
-		so, se := sums[old*d:(old+1)*d], sums[e*d:(e+1)*d]
-		for j, v := range row {
-			so[j] -= wi * v
-			se[j] = wi * v
-		}
-		wt[old] -= wi
-		wt[e] = wi
-		labels[far] = int32(e)
-		dist[far] = 0
-	}
-}
-
-// finish assigns every row to its nearest final centre and computes the
-// inertia directly.
-func (f *fitter) finish(r *run) error {
-	d, k := f.d, f.k
-	part := make([]float64, f.nChunks)
-	if err := f.parallel(func(c, lo, hi int) {
-		var s float64
-		for i := lo; i < hi; i++ {
-			l, dd := nearest(f.x[i*d:(i+1)*d], r.centers, k, d)
-			r.labels[i] = int32(l)
-			s += f.weight(i) * dd
-		}
-		part[c] = s
-	}); err != nil {
-		return err
-	}
-	r.inertia = 0
-	for _, s := range part {
-		r.inertia += s
-	}
-	return nil
-}

@@ -1,0 +1,146 @@
+package cluster
+
+import (
+	"math"
+
+	"github.com/strataseg/strata/segment/internal/kernel"
+)
+
+// elkan runs Lloyd's iteration with Elkan's bounds (Elkan 2003, "Using the
+// triangle inequality to accelerate k-means", ICML): an upper bound per row
+// and a lower bound per row and centre, with the distances between centres,
+// skip most distance computations. It gives the labels and centres of
+// lloyd, and needs n·k bounds of memory.
+func (f *fitter) elkan(centers []float64, maxIter int) (*run, error) {
+	n, d, k := f.n, f.d, f.k
+	labels := make([]int32, n)
+	upper := make([]float64, n)
+	lower := make([]float64, n*k)
+	dist := make([]float64, n)
+	cnorm := make([]float64, k)
+	half := make([]float64, k)
+	cc := make([]float64, k*k)
+	m := f.newMstep()
+	newCenters := make([]float64, k*d)
+	slack := f.gemmSlack()
+	r := &run{labels: labels}
+	const block = 128
+	for it := 1; it <= maxIter; it++ {
+		kernel.SqNorms(cnorm, centers, d)
+		cmax := 0.0
+		for _, v := range cnorm {
+			cmax = max(cmax, v)
+		}
+		for j := range k {
+			half[j] = math.Inf(1)
+			cc[j*k+j] = 0
+		}
+		for j := range k {
+			for q := j + 1; q < k; q++ {
+				v := math.Sqrt(kernel.SqDist(centers[j*d:(j+1)*d], centers[q*d:(q+1)*d]))
+				cc[j*k+q], cc[q*k+j] = v, v
+				half[j] = min(half[j], v/2)
+				half[q] = min(half[q], v/2)
+			}
+		}
+		first := it == 1
+		if err := f.parallel(func(c, lo, hi int) {
+			ch := 0
+			if first {
+				buf := make([]float64, block*k)
+				for b := lo; b < hi; b += block {
+					be := min(b+block, hi)
+					kernel.Nearest(labels[b:be], nil, f.x[b*d:be*d], f.xnorm[b:be], centers, cnorm, d)
+					kernel.Distances(buf[:(be-b)*k], f.x[b*d:be*d], f.xnorm[b:be], centers, cnorm, d)
+					for i := b; i < be; i++ {
+						e := slack * (f.xnorm[i] + cmax)
+						li := lower[i*k : (i+1)*k]
+						for j, v := range buf[(i-b)*k : (i-b+1)*k] {
+							li[j] = math.Sqrt(max(v-e, 0))
+						}
+						a := int(labels[i])
+						upper[i] = math.Sqrt(kernel.SqDist(f.x[i*d:(i+1)*d], centers[a*d:(a+1)*d]))
+					}
+				}
+				ch = hi - lo
+			} else {
+				for i := lo; i < hi; i++ {
+					a := int(labels[i])
+					li := lower[i*k : (i+1)*k]
+					for j, p := range m.moves {
+						li[j] -= p * up
+					}
+					u := upper[i] + m.moves[a]*up
+					upper[i] = u
+					e := slack * (f.xnorm[i] + cmax)
+					if safe(u, 2*half[a]-u, e) {
+						continue
+					}
+					row := f.x[i*d : (i+1)*d]
+					tight := false
+					ta := 0.0
+					a0 := a
+					for j := range k {
+						if j == a {
+							continue
+						}
+						if safe(u, max(li[j], cc[a*k+j]-u), e) {
+							continue
+						}
+						if !tight {
+							u = math.Sqrt(kernel.SqDist(row, centers[a*d:(a+1)*d]))
+							ta = score(row, centers[a*d:(a+1)*d], cnorm[a])
+							li[a] = math.Sqrt(max(f.xnorm[i]+ta-e, 0))
+							tight = true
+							if safe(u, max(li[j], cc[a*k+j]-u), e) {
+								continue
+							}
+						}
+						tj := score(row, centers[j*d:(j+1)*d], cnorm[j])
+						li[j] = math.Sqrt(max(f.xnorm[i]+tj-e, 0))
+						if tj < ta || (tj == ta && j < a) {
+							a, ta = j, tj
+							u = math.Sqrt(kernel.SqDist(row, centers[j*d:(j+1)*d]))
+						}
+					}
+					upper[i] = u
+					if a != a0 {
+						labels[i] = int32(a)
+						ch++
+					}
+				}
+			}
+			m.changed[c] = ch
+			f.accumulate(m, c, lo, hi, labels)
+		}); err != nil {
+			return nil, err
+		}
+		nch := sumInts(m.changed)
+		shift, moved, err := f.update(m, newCenters, centers, labels, func() ([]float64, error) {
+			return f.lloydDist(dist, centers, cnorm)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range moved {
+			upper[i] = 0
+			clear(lower[i*k : (i+1)*k])
+		}
+		centers, newCenters = newCenters, centers
+		r.iterations = it
+		f.progress("iteration", it, maxIter)
+		if nch == 0 && len(moved) == 0 {
+			r.converged = true
+			break
+		}
+		if f.tolAbs > 0 && shift <= f.tolAbs {
+			r.converged = true
+			break
+		}
+	}
+	r.centers = centers
+	if err := f.finish(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}

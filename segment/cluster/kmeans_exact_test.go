@@ -1,0 +1,65 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Hamerly's and Elkan's bounds only skip work: from the same start they
+// must give Lloyd's labels, centres and inertia.
+func TestKMeansAcceleratedEqualsLloyd(t *testing.T) {
+	for _, name := range []string{"s2", "a1", "unbalance", "r15"} {
+		s := loadSet(t, name)
+		for seed := range uint64(2) {
+			fit := func(alg Algorithm) *KMeansModel {
+				m, err := KMeans(context.Background(), s.x, nil, KMeansConfig{
+					K: s.k, Algorithm: alg, Restarts: 1, Seed: seed,
+					Refine: Refinement{Method: RefineNone},
+				})
+				require.NoError(t, err, "%s seed %d %v", name, seed, alg)
+				return m
+			}
+			lloyd := fit(Lloyd)
+			for _, alg := range []Algorithm{Hamerly, Elkan} {
+				t.Run(fmt.Sprintf("%s/seed=%d/%v", name, seed, alg), func(t *testing.T) {
+					m := fit(alg)
+					assert.Equal(t, lloyd.Iterations, m.Iterations)
+					assert.Equal(t, lloyd.Centers, m.Centers)
+					assert.Equal(t, lloyd.Sizes, m.Sizes)
+					assert.InDelta(t, lloyd.Inertia, m.Inertia, 1e-9*lloyd.Inertia)
+					want := make([]int, s.x.RawMatrix().Rows)
+					got := make([]int, len(want))
+					require.NoError(t, lloyd.PredictTo(want, s.x))
+					require.NoError(t, m.PredictTo(got, s.x))
+					assert.Equal(t, want, got)
+				})
+			}
+		}
+	}
+}
+
+// The same holds on data in 32 to 512 dimensions.
+func TestKMeansAcceleratedEqualsLloydHighDim(t *testing.T) {
+	for _, name := range []string{"dim032", "dim256"} {
+		x := readMatrix(t, dataDir+"/franti/"+name+".txt")
+		var ref *KMeansModel
+		for _, alg := range []Algorithm{Lloyd, Hamerly, Elkan} {
+			m, err := KMeans(context.Background(), x, nil, KMeansConfig{
+				K: 16, Algorithm: alg, Restarts: 1, Seed: 3, Refine: Refinement{Method: RefineNone},
+			})
+			require.NoError(t, err, name)
+			if ref == nil {
+				ref = m
+				continue
+			}
+			assert.Equal(t, ref.Centers, m.Centers, "%s %v", name, alg)
+			assert.Equal(t, ref.Iterations, m.Iterations, "%s %v", name, alg)
+		}
+	}
+	_ = mat.NewDense
+}

@@ -1,0 +1,243 @@
+package cluster
+
+import (
+	"math"
+
+	"github.com/strataseg/strata/segment/internal/kernel"
+)
+
+// algorithm resolves Auto.
+func (f *fitter) algorithm() Algorithm {
+	if f.cfg.Algorithm != Auto {
+		return f.cfg.Algorithm
+	}
+	return Hamerly
+}
+
+func (f *fitter) maxIter() int {
+	if f.cfg.MaxIter == 0 {
+		return defaultMaxIter
+	}
+	return f.cfg.MaxIter
+}
+
+// iterate runs k-means iterations from centers (which it takes over) with
+// an exact algorithm.
+func (f *fitter) iterate(centers []float64, alg Algorithm, maxIter int) (*run, error) {
+	switch alg {
+	case Hamerly:
+		return f.hamerly(centers, maxIter)
+	case Elkan:
+		return f.elkan(centers, maxIter)
+	default:
+		return f.lloyd(centers, maxIter)
+	}
+}
+
+// mstep holds the buffers of the update step shared by the exact
+// algorithms: per-chunk partial sums, reduced in chunk order so that every
+// algorithm computes bit-identical centres from identical labels.
+type mstep struct {
+	sums, wsums [][]float64
+	changed     []int
+	wt          []float64
+	moves       []float64 // distance each centre moved in the last update
+}
+
+func (f *fitter) newMstep() *mstep {
+	m := &mstep{
+		sums:    make([][]float64, f.nChunks),
+		wsums:   make([][]float64, f.nChunks),
+		changed: make([]int, f.nChunks),
+		wt:      make([]float64, f.k),
+		moves:   make([]float64, f.k),
+	}
+	for c := range m.sums {
+		m.sums[c] = make([]float64, f.k*f.d)
+		m.wsums[c] = make([]float64, f.k)
+	}
+	return m
+}
+
+// accumulate sets chunk c's partial sums from rows lo..hi.
+func (f *fitter) accumulate(m *mstep, c, lo, hi int, labels []int32) {
+	d := f.d
+	s, ws := m.sums[c], m.wsums[c]
+	clear(s)
+	clear(ws)
+	for i := lo; i < hi; i++ {
+		l := int(labels[i])
+		wi := f.weight(i)
+		ws[l] += wi
+		sl := s[l*d : (l+1)*d]
+		for j, v := range f.x[i*d : (i+1)*d] {
+			sl[j] += wi * v
+		}
+	}
+}
+
+// update sets dst to the weighted means of the clusters, relocating empty
+// clusters (dist gives each row's squared distance to its centre, computed
+// only when a cluster is empty), and records each centre's move from old.
+// It returns the summed squared shift and the relocated rows.
+func (f *fitter) update(m *mstep, dst, old []float64, labels []int32, dist func() ([]float64, error)) (float64, []int, error) {
+	d, k := f.d, f.k
+	clear(dst)
+	clear(m.wt)
+	for c := range m.sums {
+		for j, v := range m.sums[c] {
+			dst[j] += v
+		}
+		for j, v := range m.wsums[c] {
+			m.wt[j] += v
+		}
+	}
+	var empty []int
+	for j := range k {
+		if m.wt[j] == 0 {
+			empty = append(empty, j)
+		}
+	}
+	var moved []int
+	if len(empty) > 0 {
+		dd, err := dist()
+		if err != nil {
+			return 0, nil, err
+		}
+		moved = f.relocate(empty, dst, m.wt, labels, dd)
+	}
+	var shift float64
+	for j := range k {
+		cj := dst[j*d : (j+1)*d]
+		for t := range cj {
+			cj[t] /= m.wt[j]
+		}
+		s := kernel.SqDist(cj, old[j*d:(j+1)*d])
+		m.moves[j] = math.Sqrt(s)
+		shift += s
+	}
+	return shift, moved, nil
+}
+
+// relocate moves each empty cluster onto one of the rows of positive weight
+// farthest from its centre (the farthest row to the first empty cluster),
+// taking that row out of its cluster's sums, as scikit-learn does. It
+// returns the rows moved.
+func (f *fitter) relocate(empty []int, sums, wt []float64, labels []int32, dist []float64) []int {
+	d := f.d
+	var moved []int
+	for _, e := range empty {
+		far, farD := -1, -1.0
+		for i := range f.n {
+			if f.weight(i) > 0 && dist[i] > farD && int(labels[i]) != e && wt[labels[i]] > f.weight(i) {
+				far, farD = i, dist[i]
+			}
+		}
+		if far < 0 {
+			continue // cannot happen with k distinct rows
+		}
+		moved = append(moved, far)
+		wi := f.weight(far)
+		row := f.x[far*d : (far+1)*d]
+		old := int(labels[far])
+		so, se := sums[old*d:(old+1)*d], sums[e*d:(e+1)*d]
+		for j, v := range row {
+			so[j] -= wi * v
+			se[j] = wi * v
+		}
+		wt[old] -= wi
+		wt[e] = wi
+		labels[far] = int32(e)
+		dist[far] = 0
+	}
+	return moved
+}
+
+func sumInts(v []int) int {
+	s := 0
+	for _, x := range v {
+		s += x
+	}
+	return s
+}
+
+// lloyd runs Lloyd's iteration (Lloyd 1982, "Least squares quantization in
+// PCM") from the given centres, which it takes over.
+func (f *fitter) lloyd(centers []float64, maxIter int) (*run, error) {
+	n, d, k := f.n, f.d, f.k
+	labels := make([]int32, n)
+	for i := range labels {
+		labels[i] = -1
+	}
+	fresh := make([]int32, n)
+	dist := make([]float64, n)
+	cnorm := make([]float64, k)
+	m := f.newMstep()
+	newCenters := make([]float64, k*d)
+	r := &run{labels: labels}
+	for it := 1; it <= maxIter; it++ {
+		kernel.SqNorms(cnorm, centers, d)
+		if err := f.parallel(func(c, lo, hi int) {
+			kernel.Nearest(fresh[lo:hi], dist[lo:hi], f.x[lo*d:hi*d], f.xnorm[lo:hi], centers, cnorm, d)
+			ch := 0
+			for i := lo; i < hi; i++ {
+				if fresh[i] != labels[i] {
+					ch++
+					labels[i] = fresh[i]
+				}
+			}
+			m.changed[c] = ch
+			f.accumulate(m, c, lo, hi, labels)
+		}); err != nil {
+			return nil, err
+		}
+		nch := sumInts(m.changed)
+		shift, moved, err := f.update(m, newCenters, centers, labels, func() ([]float64, error) { return dist, nil })
+		if err != nil {
+			return nil, err
+		}
+		centers, newCenters = newCenters, centers
+		r.iterations = it
+		f.progress("iteration", it, maxIter)
+		if nch == 0 && len(moved) == 0 {
+			r.converged = true
+			break
+		}
+		if f.tolAbs > 0 && shift <= f.tolAbs {
+			r.converged = true
+			break
+		}
+	}
+	r.centers = centers
+	if err := f.finish(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// finish assigns every row to its nearest final centre and computes the
+// inertia directly, as Σ w·Σ(x−c)².
+func (f *fitter) finish(r *run) error {
+	d, k := f.d, f.k
+	cnorm := make([]float64, k)
+	kernel.SqNorms(cnorm, r.centers, d)
+	part := make([]float64, f.nChunks)
+	if err := f.parallel(func(c, lo, hi int) {
+		if !r.converged || f.tolAbs > 0 {
+			kernel.Nearest(r.labels[lo:hi], nil, f.x[lo*d:hi*d], f.xnorm[lo:hi], r.centers, cnorm, d)
+		}
+		var s float64
+		for i := lo; i < hi; i++ {
+			l := int(r.labels[i])
+			s += f.weight(i) * kernel.SqDist(f.x[i*d:(i+1)*d], r.centers[l*d:(l+1)*d])
+		}
+		part[c] = s
+	}); err != nil {
+		return err
+	}
+	r.inertia = 0
+	for _, s := range part {
+		r.inertia += s
+	}
+	return nil
+}
