@@ -346,4 +346,3 @@ func (f *fitter) sample(rng *rand.Rand, mass, chunkPot []float64, fill bool) int
 	}
 	return last
 }
-
