@@ -2,12 +2,19 @@
 
 package kernel
 
-import "golang.org/x/sys/cpu"
+import (
+	"math"
+	"sync"
 
-// useAVX512 and useAVX2 select the micro-kernel; tests switch them to
+	"golang.org/x/sys/cpu"
+)
+
+//go:generate go run gen_asm.go -out nearest_amd64.s
+
+// useAVX512 and useAVX2 select the micro-kernel; tests switch them off to
 // exercise every path the machine supports.
 var (
-	useAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
+	useAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX2 && cpu.X86.HasFMA
 	useAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 )
 
@@ -21,6 +28,93 @@ func impl() string {
 	return "go"
 }
 
+// The micro-kernels, in nearest_amd64.s. For rows [0, n) of x (n×d
+// row-major) they write labels, d1 and d2 as Nearest2 does, from centres
+// packed by pack into kg groups of 8. xnorm, d1 and d2 must not be nil.
+//
+//go:noescape
+func nearestAVX512(x, xnorm, ct, meta *float64, labels *int32, d1, d2 *float64, n, d, kg int)
+
+//go:noescape
+func nearestAVX2(x, xnorm, ct, meta *float64, labels *int32, d1, d2 *float64, n, d, kg int)
+
+// chunkRows bounds the rows per micro-kernel call, so the scratch for
+// missing norms and distances stays small.
+const chunkRows = 512
+
+var scratch = sync.Pool{New: func() any { return new([]float64) }}
+
+// pack lays the centres out for the micro-kernels: ct holds them transposed
+// in groups of 8 (ct[g*8*d + l*8 + q] = c[8g+q][l], zero for padding) and
+// meta holds, per group, the 8 norms (+Inf for padding) then the 8 indices.
+func pack(ct, meta, c, cnorm []float64, d int) {
+	k := len(cnorm)
+	kg := (k + 7) / 8
+	inf := math.Inf(1)
+	for g := range kg {
+		blk := ct[g*8*d : (g+1)*8*d]
+		m := meta[g*16 : g*16+16]
+		for q := range 8 {
+			j := g*8 + q
+			m[8+q] = float64(j)
+			if j >= k {
+				m[q] = inf
+				for l := range d {
+					blk[l*8+q] = 0
+				}
+				continue
+			}
+			m[q] = cnorm[j]
+			row := c[j*d : j*d+d]
+			for l, v := range row {
+				blk[l*8+q] = v
+			}
+		}
+	}
+}
+
 func nearest(labels []int32, dist, d2 []float64, x, xnorm, c, cnorm []float64, d int) {
-	nearestGo(labels, dist, d2, x, xnorm, c, cnorm, d)
+	n := len(labels)
+	if n == 0 {
+		return
+	}
+	kernel := nearestAVX2
+	switch {
+	case useAVX512:
+		kernel = nearestAVX512
+	case useAVX2:
+	default:
+		nearestGo(labels, dist, d2, x, xnorm, c, cnorm, d)
+		return
+	}
+	kg := (len(cnorm) + 7) / 8
+	size := kg*8*d + kg*16 + 3*chunkRows
+	bp := scratch.Get().(*[]float64)
+	if cap(*bp) < size {
+		*bp = make([]float64, size)
+	}
+	buf := (*bp)[:size]
+	ct, buf := buf[:kg*8*d], buf[kg*8*d:]
+	meta, buf := buf[:kg*16], buf[kg*16:]
+	sx, s1, s2 := buf[:chunkRows], buf[chunkRows:2*chunkRows], buf[2*chunkRows:]
+	pack(ct, meta, c, cnorm, d)
+	for lo := 0; lo < n; lo += chunkRows {
+		hi := min(lo+chunkRows, n)
+		m := hi - lo
+		xs := x[lo*d : hi*d]
+		xn, o1, o2 := sx[:m], s1[:m], s2[:m]
+		if xnorm != nil {
+			xn = xnorm[lo:hi]
+		} else {
+			SqNorms(xn, xs, d)
+		}
+		if dist != nil {
+			o1 = dist[lo:hi]
+		}
+		if d2 != nil {
+			o2 = d2[lo:hi]
+		}
+		kernel(&xs[0], &xn[0], &ct[0], &meta[0], &labels[lo], &o1[0], &o2[0], m, d, kg)
+	}
+	scratch.Put(bp)
 }

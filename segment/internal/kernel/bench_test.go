@@ -1,0 +1,31 @@
+package kernel
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// BenchmarkNearest2 measures the assignment kernel alone, on one core, for
+// the k-means benchmark shapes (rows cut to 20000), on every implementation.
+func BenchmarkNearest2(b *testing.B) {
+	for _, sh := range []shape{{20000, 8, 8}, {20000, 16, 16}, {20000, 64, 64}, {20000, 16, 256}} {
+		rng := rand.New(rand.NewPCG(1, 1))
+		x, c := randData(rng, sh, 1)
+		xn, cn := norms(x, sh.d), norms(c, sh.d)
+		labels := make([]int32, sh.n)
+		d1 := make([]float64, sh.n)
+		d2 := make([]float64, sh.n)
+		for name, sel := range paths() {
+			b.Run(fmt.Sprintf("%s/d=%d/k=%d", name, sh.d, sh.k), func(b *testing.B) {
+				defer sel()()
+				b.ReportAllocs()
+				for b.Loop() {
+					Nearest2(labels, d1, d2, x, xn, c, cn, sh.d)
+				}
+				flops := 2 * float64(sh.n*sh.d*sh.k)
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
