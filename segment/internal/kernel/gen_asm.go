@@ -30,7 +30,7 @@ import (
 var out bytes.Buffer
 
 func p(format string, args ...any) { fmt.Fprintf(&out, "\t"+format+"\n", args...) }
-func label(s string)                { fmt.Fprintf(&out, "%s:\n", s) }
+func label(s string)               { fmt.Fprintf(&out, "%s:\n", s) }
 
 // isa describes one instruction-set variant.
 type isa struct {
