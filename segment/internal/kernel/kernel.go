@@ -34,6 +34,7 @@ package kernel
 import (
 	"fmt"
 	"math"
+	"sync"
 )
 
 // Dot returns the dot product of a and b, accumulated with fused
@@ -90,13 +91,20 @@ func SqNorms(dst []float64, x []float64, d int) {
 // xnorm; ties go to the lowest index.
 //
 // It panics if k == 0, d < 1, or a slice is too short.
+//
+// Nearest packs the centres on every call; a caller that assigns many
+// chunks or single rows against the same centres packs them once with
+// [Centres.Pack] instead.
 func Nearest(labels []int32, dist []float64, x, xnorm, c, cnorm []float64, d int) {
 	n := len(labels)
 	checkArgs(n, d, x, xnorm, c, cnorm)
 	if dist != nil && len(dist) < n {
 		panic(fmt.Sprintf("kernel: dist has %d elements, want %d", len(dist), n))
 	}
-	nearest(labels, dist, nil, x, xnorm, c, cnorm, d)
+	p := pool.Get().(*Centres)
+	p.Pack(c, cnorm, d)
+	p.nearest(labels, dist, nil, x, xnorm)
+	p.release()
 }
 
 // Nearest2 is [Nearest] that also writes the second-smallest squared distance
@@ -109,7 +117,61 @@ func Nearest2(labels []int32, d1, d2 []float64, x, xnorm, c, cnorm []float64, d 
 	if len(d1) < n || len(d2) < n {
 		panic(fmt.Sprintf("kernel: d1, d2 have %d, %d elements, want %d", len(d1), len(d2), n))
 	}
-	nearest(labels, d1, d2, x, xnorm, c, cnorm, d)
+	p := pool.Get().(*Centres)
+	p.Pack(c, cnorm, d)
+	p.nearest(labels, d1, d2, x, xnorm)
+	p.release()
+}
+
+var pool = sync.Pool{New: func() any { return new(Centres) }}
+
+// Centres is a set of centres packed for the assignment kernels. Pack it
+// once per set of centres (once per k-means iteration), then call its
+// methods from any number of goroutines: they only read it. The zero value
+// is ready for Pack; Pack reuses the memory of earlier calls.
+type Centres struct {
+	c, cnorm []float64 // the caller's centres and norms, not copied
+	d        int
+	ct, meta []float64 // the packed layout of the micro-kernels, if any
+}
+
+// Pack prepares the k = len(cnorm) centres c (k×d row-major, cnorm[j] =
+// ‖c_j‖²). p keeps references to c and cnorm, which must not change while p
+// is in use. It panics if k == 0, d < 1 or c is too short.
+func (p *Centres) Pack(c, cnorm []float64, d int) {
+	checkArgs(0, d, nil, nil, c, cnorm)
+	p.c, p.cnorm, p.d = c, cnorm, d
+	p.pack()
+}
+
+// K returns the number of centres.
+func (p *Centres) K() int { return len(p.cnorm) }
+
+// Nearest is the package-level [Nearest] against the packed centres.
+func (p *Centres) Nearest(labels []int32, dist []float64, x, xnorm []float64) {
+	n := len(labels)
+	checkArgs(n, p.d, x, xnorm, p.c, p.cnorm)
+	if dist != nil && len(dist) < n {
+		panic(fmt.Sprintf("kernel: dist has %d elements, want %d", len(dist), n))
+	}
+	p.nearest(labels, dist, nil, x, xnorm)
+}
+
+// Nearest2 is the package-level [Nearest2] against the packed centres.
+func (p *Centres) Nearest2(labels []int32, d1, d2 []float64, x, xnorm []float64) {
+	n := len(labels)
+	checkArgs(n, p.d, x, xnorm, p.c, p.cnorm)
+	if len(d1) < n || len(d2) < n {
+		panic(fmt.Sprintf("kernel: d1, d2 have %d, %d elements, want %d", len(d1), len(d2), n))
+	}
+	p.nearest(labels, d1, d2, x, xnorm)
+}
+
+// release drops the references to the caller's slices and returns p to
+// the pool.
+func (p *Centres) release() {
+	p.c, p.cnorm = nil, nil
+	pool.Put(p)
 }
 
 // Distances writes the n×k matrix of squared distances

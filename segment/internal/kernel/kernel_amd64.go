@@ -4,7 +4,6 @@ package kernel
 
 import (
 	"math"
-	"sync"
 
 	"golang.org/x/sys/cpu"
 )
@@ -38,16 +37,34 @@ func nearestAVX512(x, xnorm, ct, meta *float64, labels *int32, d1, d2 *float64, 
 //go:noescape
 func nearestAVX2(x, xnorm, ct, meta *float64, labels *int32, d1, d2 *float64, n, d, kg int)
 
-// chunkRows bounds the rows per micro-kernel call, so the scratch for
-// missing norms and distances stays small.
-const chunkRows = 512
+// chunkRows bounds the rows per micro-kernel call when the caller leaves
+// out norms or distances, which then go to a small buffer on the stack.
+const chunkRows = 64
 
-var scratch = sync.Pool{New: func() any { return new([]float64) }}
+func (p *Centres) pack() {
+	if !useAVX512 && !useAVX2 {
+		p.ct, p.meta = p.ct[:0], p.meta[:0]
+		return
+	}
+	k, d := len(p.cnorm), p.d
+	kg := (k + 7) / 8
+	p.ct = grow(p.ct, kg*8*d)
+	p.meta = grow(p.meta, kg*16)
+	packCentres(p.ct, p.meta, p.c, p.cnorm, d)
+}
 
-// pack lays the centres out for the micro-kernels: ct holds them transposed
-// in groups of 8 (ct[g*8*d + l*8 + q] = c[8g+q][l], zero for padding) and
-// meta holds, per group, the 8 norms (+Inf for padding) then the 8 indices.
-func pack(ct, meta, c, cnorm []float64, d int) {
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+// packCentres lays the centres out for the micro-kernels: ct holds them
+// transposed in groups of 8 (ct[g*8*d + l*8 + q] = c[8g+q][l], zero for
+// padding) and meta holds, per group, the 8 norms (+Inf for padding) then
+// the 8 indices.
+func packCentres(ct, meta, c, cnorm []float64, d int) {
 	k := len(cnorm)
 	kg := (k + 7) / 8
 	inf := math.Inf(1)
@@ -73,31 +90,30 @@ func pack(ct, meta, c, cnorm []float64, d int) {
 	}
 }
 
-func nearest(labels []int32, dist, d2 []float64, x, xnorm, c, cnorm []float64, d int) {
-	n := len(labels)
+func (p *Centres) nearest(labels []int32, dist, d2 []float64, x, xnorm []float64) {
+	n, d := len(labels), p.d
 	if n == 0 {
 		return
 	}
 	kernel := nearestAVX2
 	switch {
+	case len(p.ct) == 0:
+		// Packed for the pure-Go path (tests switch paths).
+		nearestGo(labels, dist, d2, x, xnorm, p.c, p.cnorm, d)
+		return
 	case useAVX512:
 		kernel = nearestAVX512
 	case useAVX2:
 	default:
-		nearestGo(labels, dist, d2, x, xnorm, c, cnorm, d)
+		nearestGo(labels, dist, d2, x, xnorm, p.c, p.cnorm, d)
 		return
 	}
-	kg := (len(cnorm) + 7) / 8
-	size := kg*8*d + kg*16 + 3*chunkRows
-	bp := scratch.Get().(*[]float64)
-	if cap(*bp) < size {
-		*bp = make([]float64, size)
+	kg := len(p.meta) / 16
+	if xnorm != nil && dist != nil && d2 != nil {
+		kernel(&x[0], &xnorm[0], &p.ct[0], &p.meta[0], &labels[0], &dist[0], &d2[0], n, d, kg)
+		return
 	}
-	buf := (*bp)[:size]
-	ct, buf := buf[:kg*8*d], buf[kg*8*d:]
-	meta, buf := buf[:kg*16], buf[kg*16:]
-	sx, s1, s2 := buf[:chunkRows], buf[chunkRows:2*chunkRows], buf[2*chunkRows:]
-	pack(ct, meta, c, cnorm, d)
+	var sx, s1, s2 [chunkRows]float64
 	for lo := 0; lo < n; lo += chunkRows {
 		hi := min(lo+chunkRows, n)
 		m := hi - lo
@@ -114,7 +130,6 @@ func nearest(labels []int32, dist, d2 []float64, x, xnorm, c, cnorm []float64, d
 		if d2 != nil {
 			o2 = d2[lo:hi]
 		}
-		kernel(&xs[0], &xn[0], &ct[0], &meta[0], &labels[lo], &o1[0], &o2[0], m, d, kg)
+		kernel(&xs[0], &xn[0], &p.ct[0], &p.meta[0], &labels[lo], &o1[0], &o2[0], m, d, kg)
 	}
-	scratch.Put(bp)
 }

@@ -4,6 +4,8 @@ package kernel
 
 func impl() string { return "go" }
 
-func nearest(labels []int32, dist, d2 []float64, x, xnorm, c, cnorm []float64, d int) {
-	nearestGo(labels, dist, d2, x, xnorm, c, cnorm, d)
+func (p *Centres) pack() {}
+
+func (p *Centres) nearest(labels []int32, dist, d2 []float64, x, xnorm []float64) {
+	nearestGo(labels, dist, d2, x, xnorm, p.c, p.cnorm, p.d)
 }

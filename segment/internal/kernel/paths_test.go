@@ -27,6 +27,17 @@ func run(sh shape, x, xn, c, cn []float64) result {
 	// Without precomputed norms, the distances must not change.
 	lab := make([]int32, sh.n)
 	Nearest(lab, r.dist, x, nil, c, cn, sh.d)
+	// Packed centres, one row at a time, give the same answers.
+	var p Centres
+	p.Pack(c, cn, sh.d)
+	for i := range sh.n {
+		l := make([]int32, 1)
+		a, b := make([]float64, 1), make([]float64, 1)
+		p.Nearest2(l, a, b, x[i*sh.d:], xn[i:])
+		if l[0] != r.labels[i] || a[0] != r.d1[i] || b[0] != r.d2[i] {
+			r.labelsNo[i] = -9 // flagged; compared below
+		}
+	}
 	return r
 }
 
