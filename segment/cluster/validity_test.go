@@ -129,8 +129,9 @@ func TestValidityInputsUnchangedAndAnyMatrix(t *testing.T) {
 	assert.Equal(t, db, db2, "Davies-Bouldin of a view")
 }
 
-// validityBlobs returns n rows in d columns around k well-separated
-// centres, the cluster of each row being i mod k.
+// validityBlobs returns n rows in d columns around k ≤ d+1 well-separated
+// centres (the origin and 10 times the unit vectors), the cluster of each
+// row being i mod k.
 func validityBlobs(n, d, k int, seed uint64) (*mat.Dense, []int) {
 	x := mat.NewDense(n, d, nil)
 	labels := make([]int, n)
@@ -143,7 +144,11 @@ func validityBlobs(n, d, k int, seed uint64) (*mat.Dense, []int) {
 		c := i % k
 		labels[i] = c
 		for j := range d {
-			x.Set(i, j, float64(10*c*(j%2+1))+next())
+			centre := 0.0
+			if j == c-1 {
+				centre = 10
+			}
+			x.Set(i, j, centre+next())
 		}
 	}
 	return x, labels
