@@ -1,0 +1,64 @@
+package cluster_test
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/strataseg/strata/segment/cluster"
+	"gonum.org/v1/gonum/mat"
+)
+
+// A pipeline for firmographic numbers: revenue is heavy-tailed and
+// sometimes blank, so it is imputed with its median (and flagged), logged,
+// then z-scored; employees are logged and robustly scaled.
+func ExampleFitPipeline() {
+	x := mat.NewDense(4, 2, []float64{
+		1_000, 12,
+		50_000, 300,
+		math.NaN(), 45,
+		2_000_000, 9_000,
+	})
+	p, err := cluster.FitPipeline([]cluster.ColumnSpec{
+		{Name: "revenue", Impute: cluster.ImputeMedian, Indicator: true, Log: cluster.LogLog1p, Scale: cluster.ScaleStandard},
+		{Name: "employees", Log: cluster.LogLog1p, Scale: cluster.ScaleRobust},
+	}, x)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(p.OutputNames())
+	row := make([]float64, p.OutputWidth())
+	if err := p.TransformRow(row, []float64{math.NaN(), 120}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%.3f\n", row)
+	err = p.TransformRow(row, []float64{5_000, math.Inf(1)})
+	fmt.Println(err)
+	// Output:
+	// [revenue employees revenue_missing]
+	// [0.024 0.009 1.000]
+	// cluster: column 1 "employees": value +Inf is not finite: invalid input
+}
+
+// One-hot encoding with rare levels grouped into "other".
+func ExampleFitOneHot() {
+	sector := []string{"Energy", "Technology", "Technology", "Retailing", "", "Energy"}
+	oh, err := cluster.FitOneHot(cluster.OneHotConfig{MinCount: 2}, []string{"sector"}, [][]string{sector})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(oh.OutputNames())
+	row := make([]float64, oh.Width())
+	for _, v := range []string{"Technology", "Retailing", "Aerospace", ""} {
+		_ = oh.TransformRow(row, []string{v})
+		fmt.Printf("%-10q %v\n", v, row)
+	}
+	// Output:
+	// [sector=Energy sector=Technology sector=other]
+	// "Technology" [0 1 0]
+	// "Retailing" [0 0 1]
+	// "Aerospace" [0 0 1]
+	// ""         [0 0 0]
+}
