@@ -4,11 +4,13 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 )
 
@@ -192,6 +194,9 @@ type SegmentProfile struct {
 	// of revenue): larger (employees d=+1.3); more often industry Machinery
 	// (3.1×), country DE (2.4×)".
 	Description string `json:"description"`
+	// Traits is the part of Description after the sizes: what
+	// distinguishes the segment, or "close to the whole".
+	Traits string `json:"traits"`
 }
 
 // NumericTrait compares one numeric field of a segment with all accounts.
@@ -787,7 +792,7 @@ func (p *profiler) report() *ProfileReport {
 	}
 	for s := range profs {
 		slices.SortStableFunc(profs[s].Numeric, func(a, b NumericTrait) int {
-			if c := cmp.Compare(math.Abs(b.D), math.Abs(a.D)); c != 0 {
+			if c := cmp.Compare(profRound(math.Abs(b.D)), profRound(math.Abs(a.D))); c != 0 {
 				return c
 			}
 			return strings.Compare(a.Field, b.Field)
@@ -826,7 +831,7 @@ func (p *profiler) report() *ProfileReport {
 	}
 	for s := range profs {
 		slices.SortStableFunc(profs[s].Categories, func(a, b CategoryTrait) int {
-			if c := cmp.Compare(b.Lift, a.Lift); c != 0 {
+			if c := cmp.Compare(profRound(b.Lift), profRound(a.Lift)); c != 0 {
 				return c
 			}
 			if c := cmp.Compare(b.Count, a.Count); c != 0 {
@@ -847,6 +852,16 @@ func (p *profiler) report() *ProfileReport {
 	})
 	r.Segments = profs
 	return r
+}
+
+// profRound rounds x to 9 significant digits, so that values equal but for
+// rounding (3/5 over 3/8, 2/5 over 2/8) sort as ties.
+func profRound(x float64) float64 {
+	if x == 0 || !finite(x) {
+		return x
+	}
+	e := math.Pow(10, 8-math.Floor(math.Log10(math.Abs(x))))
+	return math.Round(x*e) / e
 }
 
 func profSortedKeys[V any](m map[string]V) []string {
@@ -920,21 +935,21 @@ func (p *profiler) describe(sp *SegmentProfile, withRevenue bool) string {
 	for _, f := range fields {
 		cats = append(cats, f+" "+strings.Join(byField[f], ", "))
 	}
-	switch {
-	case len(parts) == 0 && len(cats) == 0:
-		b.WriteString(": close to the whole")
-	default:
-		b.WriteString(":")
-		if len(parts) > 0 {
-			b.WriteString(" " + strings.Join(parts, ", "))
-		}
-		if len(cats) > 0 {
-			if len(parts) > 0 {
-				b.WriteString(";")
-			}
-			b.WriteString(" more often " + strings.Join(cats, ", "))
-		}
+	var traits strings.Builder
+	if len(parts) > 0 {
+		traits.WriteString(strings.Join(parts, ", "))
 	}
+	if len(cats) > 0 {
+		if len(parts) > 0 {
+			traits.WriteString("; ")
+		}
+		traits.WriteString("more often " + strings.Join(cats, ", "))
+	}
+	if traits.Len() == 0 {
+		traits.WriteString("close to the whole")
+	}
+	sp.Traits = traits.String()
+	b.WriteString(": " + sp.Traits)
 	return b.String()
 }
 
@@ -1009,4 +1024,27 @@ func naicsSector(code string) string {
 		return s
 	}
 	return code[:2]
+}
+
+// WriteText writes the report as a plain-text table: one row per segment
+// with its name (or ID), accounts, share of accounts, share of revenue and
+// traits.
+func (r *ProfileReport) WriteText(w io.Writer) error {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprint(tw, "segment\taccounts\tshare\trevenue\twhat sets it apart\n")
+	for i := range r.Segments {
+		sp := &r.Segments[i]
+		name := sp.Segment.Name
+		if name == "" {
+			name = sp.Segment.ID
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, profGroupInt(sp.Accounts), profPercent(sp.Share), profPercent(sp.RevenueShare), sp.Traits)
+	}
+	fmt.Fprintf(tw, "all\t%s\t100%%\t100%%\n", profGroupInt(r.Accounts))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -100,7 +100,7 @@ func TestProfileSmall(t *testing.T) {
 	assert.Equal(t, "industry", small.Categories[1].Field)
 	assert.Equal(t, "Retail", small.Categories[1].Value)
 
-	assert.Equal(t, "2 accounts (50%, 25% of revenue): smaller (employees d=-0.6), more orders (orders d=+0.5), lower MRR (mrr d=-0.5); more often country US (2.0×), industry Retail (2.0×)", small.Description)
+	assert.Equal(t, "2 accounts (50%, 25% of revenue): smaller (employees d=-0.6), lower MRR (mrr d=-0.5), more orders (orders d=+0.5); more often country US (2.0×), industry Retail (2.0×)", small.Description)
 	assert.Equal(t, "2 accounts (50%, 75% of revenue): larger (employees d=+1.1), higher MRR (mrr d=+0.5), fewer orders (orders d=-0.5); more often country DE (2.0×), industry Software (2.0×)", large.Description)
 }
 

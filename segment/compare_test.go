@@ -1,0 +1,81 @@
+package segment_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/strataseg/strata/segment"
+)
+
+func cmpAssign(pairs ...string) []segment.Assignment {
+	var as []segment.Assignment
+	for i := 0; i < len(pairs); i += 2 {
+		as = append(as, segment.Assignment{AccountID: pairs[i], Segment: segment.Segment{ID: pairs[i+1], Name: strings.ToUpper(pairs[i+1])}})
+	}
+	return as
+}
+
+func TestCompare(t *testing.T) {
+	before := cmpAssign("1", "a", "2", "a", "3", "b", "4", "b", "5", "c", "gone", "c")
+	after := cmpAssign("5", "c", "4", "c", "3", "b", "2", "a", "1", "a", "new", "d")
+	keepB, keepA := slices.Clone(before), slices.Clone(after)
+
+	c, err := segment.Compare(before, after)
+	require.NoError(t, err)
+	assert.Equal(t, keepB, before, "before is left unchanged")
+	assert.Equal(t, keepA, after, "after is left unchanged")
+
+	assert.Equal(t, 5, c.Accounts)
+	// Contingency {a→a: 2, b→b: 1, b→c: 1, c→c: 1}: index 1 of 10 pairs,
+	// expected 2·2/10, maximum 2, so (1 − 0.4) / (2 − 0.4).
+	assert.InDelta(t, 0.375, c.AdjustedRand, 1e-12)
+	assert.Greater(t, c.NMI, 0.0)
+	assert.Less(t, c.NMI, 1.0)
+	assert.Equal(t, 4, c.Stayed)
+	assert.Equal(t, 1, c.Moved)
+	require.Len(t, c.Before, 3)
+	require.Len(t, c.After, 4)
+	assert.Equal(t, segment.Segment{ID: "a", Name: "A"}, c.Before[0])
+	assert.Equal(t, "d", c.After[3].ID, "a segment of new accounts only is a column")
+	assert.Equal(t, [][]int{{2, 0, 0, 0}, {0, 1, 1, 0}, {0, 0, 1, 0}}, c.Migration)
+	assert.Equal(t, []segment.Flow{{From: "b", To: "c", Accounts: 1, Share: 0.5}}, c.Flows)
+	assert.Equal(t, []string{"gone"}, c.OnlyBefore)
+	assert.Equal(t, []string{"new"}, c.OnlyAfter)
+
+	var b strings.Builder
+	require.NoError(t, c.WriteText(&b))
+	assert.Contains(t, b.String(), "accounts in both: 5 (4 stayed, 1 moved); adjusted Rand 0.375")
+	assert.Contains(t, b.String(), "accounts only before: 1, only after: 1")
+	assert.Contains(t, b.String(), "b → c: 1 (50%)")
+}
+
+func TestCompareRelabelled(t *testing.T) {
+	before := cmpAssign("1", "x", "2", "x", "3", "y", "4", "y")
+	after := cmpAssign("1", "p", "2", "p", "3", "q", "4", "q")
+	c, err := segment.Compare(before, after)
+	require.NoError(t, err)
+	assert.InDelta(t, 1, c.AdjustedRand, 1e-12, "the same grouping under other IDs")
+	assert.InDelta(t, 1, c.NMI, 1e-12)
+	assert.Equal(t, 0, c.Stayed)
+	assert.Equal(t, 4, c.Moved)
+	assert.Equal(t, []segment.Flow{{From: "x", To: "p", Accounts: 2, Share: 1}, {From: "y", To: "q", Accounts: 2, Share: 1}}, c.Flows)
+}
+
+func TestCompareErrors(t *testing.T) {
+	ok := cmpAssign("1", "a", "2", "b")
+	_, err := segment.Compare(cmpAssign("1", "a", "1", "b"), ok)
+	assert.ErrorIs(t, err, segment.ErrUnmatched, "an account twice before")
+	assert.ErrorContains(t, err, `"1"`)
+	_, err = segment.Compare(ok, cmpAssign("2", "a", "2", "a"))
+	assert.ErrorIs(t, err, segment.ErrUnmatched, "an account twice after")
+	_, err = segment.Compare(ok, cmpAssign("", "a"))
+	assert.ErrorIs(t, err, segment.ErrUnmatched, "no account ID")
+	_, err = segment.Compare(ok, cmpAssign("3", "a"))
+	assert.ErrorIs(t, err, segment.ErrEmptyInput, "no account in both")
+	_, err = segment.Compare(nil, nil)
+	assert.ErrorIs(t, err, segment.ErrEmptyInput)
+}
