@@ -96,7 +96,8 @@ type ProfileConfig struct {
 	// all) for a category to be listed; 0 means 1.5. It must be ≥ 1.
 	MinLift float64 `json:"min_lift,omitempty"`
 	// MinEffect is the smallest |d| for a numeric field to enter the
-	// description; 0 means 0.3.
+	// description (known for at least MinSupport of the segment's
+	// accounts); 0 means 0.3.
 	MinEffect float64 `json:"min_effect,omitempty"`
 	// Top is how many numeric fields and how many categories at most enter
 	// each description; 0 means 3.
@@ -906,6 +907,9 @@ func (p *profiler) describe(sp *SegmentProfile, withRevenue bool) string {
 	for _, t := range sp.Numeric {
 		if len(parts) == p.c.Top || math.Abs(t.D) < p.c.MinEffect {
 			break
+		}
+		if t.Known < p.c.MinSupport {
+			continue // too few values to say
 		}
 		d := fmt.Sprintf("d=%+.1f", t.D)
 		if w, ok := numericWords[t.Field]; ok {

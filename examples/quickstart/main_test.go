@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDecodeSample(t *testing.T) {
+	accts, err := decode(sample)
+	require.NoError(t, err)
+	assert.Len(t, accts, 600)
+	assert.Less(t, len(sample), 2<<20, "the embedded sample stays under 2 MB")
+}
+
+func TestAnalyze(t *testing.T) {
+	accts, err := decode(sample)
+	require.NoError(t, err)
+	sections, err := analyze(context.Background(), accts)
+	require.NoError(t, err)
+	require.Len(t, sections, 2)
+	for _, s := range sections {
+		counts := map[string]int{}
+		for _, a := range s.assigns {
+			counts[a.Segment.ID]++
+		}
+		sum, revenue := 0, 0.0
+		for _, sp := range s.report.Segments {
+			assert.Equal(t, counts[sp.Segment.ID], sp.Accounts, "%s: %s", s.title, sp.Segment.ID)
+			sum += sp.Accounts
+			revenue += sp.RevenueShare
+			assert.NotEmpty(t, sp.Traits, "%s: %s", s.title, sp.Segment.ID)
+		}
+		assert.Equal(t, len(accts), sum, s.title)
+		assert.InDelta(t, 1, revenue, 1e-9, s.title)
+		assert.Equal(t, len(counts), len(s.report.Segments), s.title)
+	}
+}
+
+// The printed tables list every segment, with counts adding up to the
+// number of accounts.
+func TestRunOutput(t *testing.T) {
+	var b strings.Builder
+	require.NoError(t, run(&b))
+	out := b.String()
+	require.True(t, strings.HasPrefix(out, "strata quickstart: 600 sample accounts"), out)
+
+	accts, err := decode(sample)
+	require.NoError(t, err)
+	sections, err := analyze(context.Background(), accts)
+	require.NoError(t, err)
+
+	lines := strings.Split(out, "\n")
+	for _, s := range sections {
+		start := -1
+		for i, l := range lines {
+			if l == s.title {
+				start = i
+				break
+			}
+		}
+		require.GreaterOrEqual(t, start, 0, "section %q printed", s.title)
+		rows := map[string]int{}
+		total := -1
+		for _, l := range lines[start+3:] {
+			f := strings.Fields(l)
+			if len(f) == 0 {
+				break
+			}
+			if f[0] == "all" {
+				total, err = strconv.Atoi(f[1])
+				require.NoError(t, err, l)
+				break
+			}
+			// The name may have spaces: the count is the first number.
+			for i, w := range f {
+				if n, err := strconv.Atoi(w); err == nil {
+					rows[strings.Join(f[:i], " ")] = n
+					break
+				}
+			}
+		}
+		assert.Equal(t, 600, total, s.title)
+		sum := 0
+		for _, n := range rows {
+			sum += n
+		}
+		assert.Equal(t, 600, sum, "%s: rows %v", s.title, rows)
+		for _, sp := range s.report.Segments {
+			assert.Equal(t, sp.Accounts, rows[sp.Segment.Name], "%s: row of %s", s.title, sp.Segment.Name)
+		}
+	}
+	why := strings.Index(out, "\nWhy A-")
+	require.GreaterOrEqual(t, why, 0, "an assignment is explained")
+	assert.Equal(t, len(sections), strings.Count(out[why:], " → "), "one reason per segmentation")
+}
