@@ -132,7 +132,11 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 		return nil, fmt.Errorf("tier: no accounts to fit: %w", segment.ErrEmptyInput)
 	}
 	progress("reading", len(fs), len(fs))
-	m := &Model{Header: segment.Header{Method: method, Version: version}, Config: c, AsOf: c.AsOf, N: len(fs)}
+	// The Model keeps the Config as data: what Workers and Progress were has
+	// no effect on it.
+	mc := c.clone()
+	mc.Workers, mc.Progress = 0, nil
+	m := &Model{Header: segment.Header{Method: method, Version: version}, Config: mc, AsOf: c.AsOf, N: len(fs)}
 	if m.AsOf.IsZero() {
 		m.AsOf = latest
 	}
