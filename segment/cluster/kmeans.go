@@ -146,8 +146,9 @@ type KMeansConfig struct {
 	// matrix's width): no seeding is done, and Restarts must be 0 or 1.
 	Init [][]float64 `json:"init,omitempty"`
 	// Restarts is the number of seeded k-means runs, the one of lowest
-	// inertia being kept; 0 means 1 when refinement runs, else 10 (as
-	// scikit-learn's KMeans); with Init it must be 0 or 1.
+	// inertia being kept (and then refined); 0 means 10 (as scikit-learn's
+	// KMeans) without refinement and ⌈100/K⌉ capped to 1…10 with it; with
+	// Init it must be 0 or 1.
 	Restarts int `json:"restarts,omitempty"`
 	// MaxIter caps the iterations of each run; 0 means 300. For MiniBatch
 	// it counts passes over the data's worth of batches.

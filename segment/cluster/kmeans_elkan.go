@@ -25,8 +25,10 @@ func (f *fitter) elkan(centers []float64, maxIter int) (*run, error) {
 	slack := f.gemmSlack()
 	r := &run{labels: labels}
 	const block = 128
+	pc := new(kernel.Centres)
 	for it := 1; it <= maxIter; it++ {
 		kernel.SqNorms(cnorm, centers, d)
+		pc.Pack(centers, cnorm, d)
 		cmax := 0.0
 		for _, v := range cnorm {
 			cmax = max(cmax, v)
@@ -50,7 +52,7 @@ func (f *fitter) elkan(centers []float64, maxIter int) (*run, error) {
 				buf := make([]float64, block*k)
 				for b := lo; b < hi; b += block {
 					be := min(b+block, hi)
-					kernel.Nearest(labels[b:be], nil, f.x[b*d:be*d], f.xnorm[b:be], centers, cnorm, d)
+					pc.Nearest(labels[b:be], nil, f.x[b*d:be*d], f.xnorm[b:be])
 					kernel.Distances(buf[:(be-b)*k], f.x[b*d:be*d], f.xnorm[b:be], centers, cnorm, d)
 					for i := b; i < be; i++ {
 						e := slack * (f.xnorm[i] + cmax)

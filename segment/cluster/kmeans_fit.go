@@ -123,6 +123,42 @@ func (f *fitter) parallel(fn func(c, lo, hi int)) error {
 	return nil
 }
 
+// parallelBlocks calls fn for blocks 0..nb-1 over f.workers goroutines,
+// checking the context before each block.
+func (f *fitter) parallelBlocks(nb int, fn func(b int)) error {
+	if err := f.ctx.Err(); err != nil {
+		return fmt.Errorf("cluster: k-means: %w", err)
+	}
+	nw := min(f.workers, nb)
+	if nw <= 1 {
+		for b := range nb {
+			if err := f.ctx.Err(); err != nil {
+				return fmt.Errorf("cluster: k-means: %w", err)
+			}
+			fn(b)
+		}
+		return nil
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range nw {
+		wg.Go(func() {
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= nb || f.ctx.Err() != nil {
+					return
+				}
+				fn(b)
+			}
+		})
+	}
+	wg.Wait()
+	if err := f.ctx.Err(); err != nil {
+		return fmt.Errorf("cluster: k-means: %w", err)
+	}
+	return nil
+}
+
 func (f *fitter) progress(stage string, done, total int) {
 	if f.cfg.Progress != nil {
 		f.cfg.Progress(Progress{Method: "kmeans", Stage: stage, Done: done, Total: total})
@@ -161,11 +197,18 @@ type run struct {
 }
 
 func (f *fitter) fit() (*KMeansModel, error) {
+	refine := f.refines()
 	restarts := f.cfg.Restarts
 	if restarts == 0 {
-		restarts = defaultRestarts
-		if f.cfg.Init != nil {
+		switch {
+		case f.cfg.Init != nil:
 			restarts = 1
+		case refine:
+			// Swaps find what restarts miss when k is large; when k is
+			// small, restarts are cheap and explore other basins.
+			restarts = min(defaultRestarts, max(1, (100+f.k-1)/f.k))
+		default:
+			restarts = defaultRestarts
 		}
 	}
 	var best *run
@@ -192,7 +235,30 @@ func (f *fitter) fit() (*KMeansModel, error) {
 		}
 		f.progress("restart", r+1, restarts)
 	}
+	if refine {
+		trials, patience, rsTrials := f.swapTrials()
+		refined, err := f.refine(best, trials, patience, rsTrials)
+		if err != nil {
+			return nil, err
+		}
+		if refined != best {
+			refined.iterations = best.iterations
+			refined.converged = best.converged
+		}
+		best = refined
+	}
 	return f.model(best), nil
+}
+
+// refines reports whether the fit refines its result with swaps.
+func (f *fitter) refines() bool {
+	switch f.cfg.Refine.Method {
+	case RefineSwap:
+		return true
+	case RefineNone:
+		return false
+	}
+	return f.cfg.Init == nil && f.cfg.Algorithm != MiniBatch && f.k > 1
 }
 
 // model turns a run into a model.
@@ -293,7 +359,8 @@ func (f *fitter) seed(rng *rand.Rand) ([]float64, error) {
 
 // sample draws a row with probability proportional to weight × mass[i]
 // (weight alone when mass is nil). chunkPot holds each chunk's total mass;
-// it is filled here when fill is set. Only rows of positive mass are drawn.
+// it is filled here when fill is set. Only rows of positive mass are drawn;
+// -1 means there is none.
 func (f *fitter) sample(rng *rand.Rand, mass, chunkPot []float64, fill bool) int {
 	m := func(i int) float64 {
 		if mass == nil {
@@ -316,33 +383,31 @@ func (f *fitter) sample(rng *rand.Rand, mass, chunkPot []float64, fill bool) int
 		total += s
 	}
 	u := rng.Float64() * total
-	last := -1
 	for c, s := range chunkPot {
 		if s <= 0 {
 			continue
 		}
-		lo := c * f.chunkRows
-		if u >= s && c < len(chunkPot)-1 {
+		if u >= s {
 			u -= s
-			// Remember a drawable row in case rounding runs off the end.
-			for i := lo; i < min(lo+f.chunkRows, f.n); i++ {
-				if m(i) > 0 {
-					last = i
-				}
-			}
 			continue
 		}
+		lo := c * f.chunkRows
 		for i := lo; i < min(lo+f.chunkRows, f.n); i++ {
 			mi := m(i)
 			if mi <= 0 {
 				continue
 			}
-			last = i
 			if u < mi {
 				return i
 			}
 			u -= mi
 		}
+		break // rounding: fall back to the last drawable row
 	}
-	return last
+	for i := f.n - 1; i >= 0; i-- {
+		if m(i) > 0 {
+			return i
+		}
+	}
+	return -1
 }

@@ -28,8 +28,10 @@ const up = 1 + 0x1p-50
 func (f *fitter) lloydDist(dist, centers, cnorm []float64) ([]float64, error) {
 	d := f.d
 	tmp := make([]int32, f.n)
+	var pc kernel.Centres
+	pc.Pack(centers, cnorm, d)
 	err := f.parallel(func(c, lo, hi int) {
-		kernel.Nearest(tmp[lo:hi], dist[lo:hi], f.x[lo*d:hi*d], f.xnorm[lo:hi], centers, cnorm, d)
+		pc.Nearest(tmp[lo:hi], dist[lo:hi], f.x[lo*d:hi*d], f.xnorm[lo:hi])
 	})
 	return dist, err
 }
@@ -75,8 +77,10 @@ func (f *fitter) hamerly(centers []float64, maxIter int) (*run, error) {
 	newCenters := make([]float64, k*d)
 	slack := f.gemmSlack()
 	r := &run{labels: labels}
+	pc := new(kernel.Centres)
 	for it := 1; it <= maxIter; it++ {
 		kernel.SqNorms(cnorm, centers, d)
+		pc.Pack(centers, cnorm, d)
 		cmax := 0.0
 		for _, v := range cnorm {
 			cmax = max(cmax, v)
@@ -96,7 +100,7 @@ func (f *fitter) hamerly(centers []float64, maxIter int) (*run, error) {
 		if err := f.parallel(func(c, lo, hi int) {
 			ch := 0
 			if first {
-				kernel.Nearest2(labels[lo:hi], d1[lo:hi], d2[lo:hi], f.x[lo*d:hi*d], f.xnorm[lo:hi], centers, cnorm, d)
+				pc.Nearest2(labels[lo:hi], d1[lo:hi], d2[lo:hi], f.x[lo*d:hi*d], f.xnorm[lo:hi])
 				for i := lo; i < hi; i++ {
 					l := int(labels[i])
 					e := slack * (f.xnorm[i] + cmax)
@@ -126,7 +130,7 @@ func (f *fitter) hamerly(centers []float64, maxIter int) (*run, error) {
 					if safe(u, lb, e) {
 						continue
 					}
-					kernel.Nearest2(labels[i:i+1], d1[i:i+1], d2[i:i+1], row, f.xnorm[i:i+1], centers, cnorm, d)
+					pc.Nearest2(labels[i:i+1], d1[i:i+1], d2[i:i+1], row, f.xnorm[i:i+1])
 					if l := int(labels[i]); l != a {
 						ch++
 						upper[i] = math.Sqrt(kernel.SqDist(row, centers[l*d:(l+1)*d]))

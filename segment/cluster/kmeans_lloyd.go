@@ -175,10 +175,12 @@ func (f *fitter) lloyd(centers []float64, maxIter int) (*run, error) {
 	m := f.newMstep()
 	newCenters := make([]float64, k*d)
 	r := &run{labels: labels}
+	pc := new(kernel.Centres)
 	for it := 1; it <= maxIter; it++ {
 		kernel.SqNorms(cnorm, centers, d)
+		pc.Pack(centers, cnorm, d)
 		if err := f.parallel(func(c, lo, hi int) {
-			kernel.Nearest(fresh[lo:hi], dist[lo:hi], f.x[lo*d:hi*d], f.xnorm[lo:hi], centers, cnorm, d)
+			pc.Nearest(fresh[lo:hi], dist[lo:hi], f.x[lo*d:hi*d], f.xnorm[lo:hi])
 			ch := 0
 			for i := lo; i < hi; i++ {
 				if fresh[i] != labels[i] {
@@ -221,10 +223,12 @@ func (f *fitter) finish(r *run) error {
 	d, k := f.d, f.k
 	cnorm := make([]float64, k)
 	kernel.SqNorms(cnorm, r.centers, d)
+	var pc kernel.Centres
+	pc.Pack(r.centers, cnorm, d)
 	part := make([]float64, f.nChunks)
 	if err := f.parallel(func(c, lo, hi int) {
 		if !r.converged || f.tolAbs > 0 {
-			kernel.Nearest(r.labels[lo:hi], nil, f.x[lo*d:hi*d], f.xnorm[lo:hi], r.centers, cnorm, d)
+			pc.Nearest(r.labels[lo:hi], nil, f.x[lo*d:hi*d], f.xnorm[lo:hi])
 		}
 		var s float64
 		for i := lo; i < hi; i++ {
