@@ -9,6 +9,46 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// KPrototypesInit chooses how [KPrototypes] picks its first prototypes. It
+// marshals as text: "kmeans++", "cao".
+type KPrototypesInit int
+
+const (
+	// InitKMeansPlusPlus is greedy k-means++ (Arthur and Vassilvitskii
+	// 2007) on the mixed cost: random, seeded by Seed, and restarted
+	// Restarts times. It is the zero value.
+	InitKMeansPlusPlus KPrototypesInit = iota
+	// InitCao is the density-based initialisation of Cao, Liang and Bai
+	// ("A new initialization method for categorical data clustering",
+	// Expert Systems with Applications 36(7), 2009): the first prototype is
+	// the row of highest density (the mean frequency of its levels), each
+	// next one the row maximising its density times its cost to the
+	// nearest prototype so far. It is deterministic, so it runs once
+	// (Restarts must be 0 or 1), and needs categorical columns; with
+	// numeric ones the cost is the mixed cost and the density the
+	// categorical one.
+	InitCao
+)
+
+var kpInitNames = []string{"kmeans++", "cao"}
+
+// String returns the initialisation's name.
+func (v KPrototypesInit) String() string {
+	return ppEnumString(kpInitNames, int(v), "KPrototypesInit")
+}
+
+// MarshalText encodes the initialisation's name.
+func (v KPrototypesInit) MarshalText() ([]byte, error) {
+	return ppEnumMarshal(kpInitNames, int(v), "k-prototypes init")
+}
+
+// UnmarshalText decodes an initialisation's name.
+func (v *KPrototypesInit) UnmarshalText(b []byte) error {
+	i, err := ppEnumUnmarshal(kpInitNames, b, "k-prototypes init")
+	*v = KPrototypesInit(i)
+	return err
+}
+
 // KPrototypesConfig configures [KPrototypes] and [KModes]. It is plain
 // data; its zero value works except for K, which must be set.
 type KPrototypesConfig struct {
@@ -23,8 +63,10 @@ type KPrototypesConfig struct {
 	// that an automatic Gamma takes; 0 means 0.5, the middle of the range
 	// Huang suggests (1/3 to 2/3). Ignored when Gamma is set.
 	GammaScale float64 `json:"gamma_scale,omitempty"`
+	// Init chooses the first prototypes; zero is [InitKMeansPlusPlus].
+	Init KPrototypesInit `json:"init,omitempty"`
 	// Restarts is the number of seeded runs, the one of lowest cost being
-	// kept; 0 means 4.
+	// kept; 0 means 4 (1 with InitCao).
 	Restarts int `json:"restarts,omitempty"`
 	// MaxIter caps the iterations of each run; 0 means 100. A run stops
 	// earlier, converged, when no row changes cluster.
@@ -57,6 +99,12 @@ func (c KPrototypesConfig) Validate() error {
 	}
 	if c.Restarts < 0 {
 		bad("Restarts must not be negative, got %d", c.Restarts)
+	}
+	if c.Init < InitKMeansPlusPlus || c.Init > InitCao {
+		bad("unknown Init %d", int(c.Init))
+	}
+	if c.Init == InitCao && c.Restarts > 1 {
+		bad("Restarts must be 0 or 1 with Init cao (it is deterministic), got %d", c.Restarts)
 	}
 	if c.MaxIter < 0 {
 		bad("MaxIter must not be negative, got %d", c.MaxIter)
@@ -220,6 +268,7 @@ func (m *KPrototypesModel) PredictTo(dst []int, num mat.Matrix, cat [][]int32) e
 //
 // Each run seeds with k-means++ (Arthur and Vassilvitskii 2007) on the
 // mixed cost, greedily (the best of 2+⌊ln K⌋ sampled candidates per centre),
+// or with Cao et al.'s (2009) density-based method (see [InitCao]),
 // then alternates assigning every row to its cheapest prototype and
 // recomputing the prototypes (weighted means and modes, ties to the lower
 // code) until no row moves. Unlike Huang's original, which updates the
@@ -239,6 +288,9 @@ func KPrototypes(ctx context.Context, num mat.Matrix, cat [][]int32, weights []f
 	d, err := kpReadData(num, cat, weights)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: k-prototypes: %w", err)
+	}
+	if cfg.Init == InitCao && d.m == 0 {
+		return nil, fmt.Errorf("cluster: k-prototypes: Init cao needs categorical columns: %w", ErrInvalidConfig)
 	}
 	if distinct := d.countDistinct(cfg.K); distinct < cfg.K {
 		return nil, fmt.Errorf("cluster: k-prototypes: K is %d but the data has only %d distinct rows of positive weight: %w", cfg.K, distinct, ErrTooFewPoints)

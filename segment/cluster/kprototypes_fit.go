@@ -206,6 +206,9 @@ func newKPFitter(ctx context.Context, d *kpData, cfg KPrototypesConfig) *kpFitte
 	}
 	if f.restarts == 0 {
 		f.restarts = 4
+		if cfg.Init == InitCao {
+			f.restarts = 1
+		}
 	}
 	if f.maxIter == 0 {
 		f.maxIter = 100
@@ -322,7 +325,13 @@ func (f *kpFitter) fit() (*KPrototypesModel, error) {
 	for r := range f.restarts {
 		f.progress("restart", r, f.restarts)
 		rng := rand.New(rand.NewPCG(f.cfg.Seed, 0x6b70726f746f0000+uint64(r)))
-		run, err := f.seed(rng)
+		var run *kpRun
+		var err error
+		if f.cfg.Init == InitCao {
+			run, err = f.seedCao()
+		} else {
+			run, err = f.seed(rng)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -471,6 +480,93 @@ func (f *kpFitter) seed(rng *rand.Rand) (*kpRun, error) {
 		}); err != nil {
 			return nil, err
 		}
+	}
+	return r, nil
+}
+
+// seedCao chooses K rows as the first prototypes by Cao, Liang and Bai's
+// (2009) density-based method, on the mixed cost.
+func (f *kpFitter) seedCao() (*kpRun, error) {
+	d, k := f.d, f.k
+	r := &kpRun{
+		centers: make([]float64, k*d.p),
+		modes:   make([]int32, k*d.m),
+		labels:  make([]int32, d.n),
+		dist:    make([]float64, d.n),
+	}
+	// Weighted level frequencies, then each row's density: the mean, over
+	// its non-missing columns, of the frequency of its level.
+	freq := make([][]float64, d.m)
+	var wsum float64
+	for j := range freq {
+		freq[j] = make([]float64, d.levels[j])
+	}
+	for i := range d.n {
+		w := d.weight(i)
+		wsum += w
+		for j, v := range d.catRow(i) {
+			if v >= 0 {
+				freq[j][v] += w
+			}
+		}
+	}
+	dens := make([]float64, d.n)
+	for i := range d.n {
+		if d.weight(i) <= 0 {
+			continue
+		}
+		var s float64
+		obs := 0
+		for j, v := range d.catRow(i) {
+			if v >= 0 {
+				s += freq[j][v]
+				obs++
+			}
+		}
+		if obs > 0 {
+			dens[i] = s / (float64(obs) * wsum)
+		}
+	}
+	chosen := make([]int, 0, k)
+	first, bestD := -1, -1.0
+	for i, v := range dens {
+		if d.weight(i) > 0 && v > bestD {
+			first, bestD = i, v
+		}
+	}
+	f.setPrototype(r, 0, first)
+	chosen = append(chosen, first)
+	for i := range r.dist {
+		r.dist[i] = math.Inf(1)
+	}
+	bestV := make([]float64, f.nChunks)
+	bestI := make([]int, f.nChunks)
+	for c := 1; c < k; c++ {
+		f.progress("seeding", c, k)
+		if err := f.parallel(f.nChunks, func(ch int) {
+			lo, hi := f.chunk(ch)
+			bv, bi := 0.0, -1
+			for i := lo; i < hi; i++ {
+				r.dist[i] = kpCostBelow(d.numRow(i), d.catRow(i), r.centers[(c-1)*d.p:c*d.p], r.modes[(c-1)*d.m:c*d.m], f.gamma, r.dist[i])
+				if v := r.dist[i] * dens[i]; d.weight(i) > 0 && v > bv {
+					bv, bi = v, i
+				}
+			}
+			bestV[ch], bestI[ch] = bv, bi
+		}); err != nil {
+			return nil, err
+		}
+		next, nv := -1, 0.0
+		for ch := range f.nChunks {
+			if bestI[ch] >= 0 && bestV[ch] > nv {
+				next, nv = bestI[ch], bestV[ch]
+			}
+		}
+		if next < 0 {
+			next = f.firstNew(chosen)
+		}
+		f.setPrototype(r, c, next)
+		chosen = append(chosen, next)
 	}
 	return r, nil
 }

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"testing/synctest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -549,4 +550,169 @@ func kpBetweenShare(x mat.Vector, labels []int, k int) float64 {
 		total += d * d
 	}
 	return between / total
+}
+
+func TestKPrototypesCao(t *testing.T) {
+	ctx := context.Background()
+	_, cat, truth := kpPlanted(2000, 4, 0, 8, 5, 0.75, 3)
+	m, err := KModes(ctx, cat, nil, KPrototypesConfig{K: 4, Init: InitCao, Seed: 1})
+	require.NoError(t, err)
+	ari, err := AdjustedRand(truth, kpLabels(t, m, nil, cat))
+	require.NoError(t, err)
+	assert.Greater(t, ari, 0.9, "ARI of k-modes with Cao's initialisation")
+	m2, err := KModes(ctx, cat, nil, KPrototypesConfig{K: 4, Init: InitCao, Seed: 99, Workers: 1})
+	require.NoError(t, err)
+	assert.Equal(t, m.Modes, m2.Modes, "Cao's initialisation does not depend on the seed")
+	assert.Equal(t, m.Cost, m2.Cost)
+
+	num, cat, truth := kpPlanted(2000, 4, 2, 3, 5, 0.7, 4)
+	m, err = KPrototypes(ctx, num, cat, nil, KPrototypesConfig{K: 4, Init: InitCao})
+	require.NoError(t, err)
+	ari, err = AdjustedRand(truth, kpLabels(t, m, num, cat))
+	require.NoError(t, err)
+	assert.Greater(t, ari, 0.9, "ARI of k-prototypes with Cao's initialisation")
+
+	_, err = KPrototypes(ctx, num, cat, nil, KPrototypesConfig{K: 4, Init: InitCao, Restarts: 2})
+	assert.ErrorIs(t, err, ErrInvalidConfig, "restarts with cao")
+	_, err = KPrototypes(ctx, num, nil, nil, KPrototypesConfig{K: 4, Init: InitCao})
+	assert.ErrorIs(t, err, ErrInvalidConfig, "cao without categorical columns")
+	_, err = KPrototypes(ctx, num, cat, nil, KPrototypesConfig{K: 4, Init: 7})
+	assert.ErrorIs(t, err, ErrInvalidConfig, "unknown init")
+	// Rows that differ only where codes are missing.
+	m, err = KModes(ctx, [][]int32{{0, -1}, {0, 1}, {0, 2}}, nil, KPrototypesConfig{K: 3, Init: InitCao})
+	require.NoError(t, err)
+	assert.Len(t, m.Modes, 3)
+	b, err := json.Marshal(KPrototypesConfig{K: 2, Init: InitCao})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"k":2,"init":"cao","seed":0}`, string(b))
+}
+
+// TestKPrototypesCompanies clusters the 21,000 largest organisations of
+// People Data Labs' company data (read in place, never copied) on size,
+// founding year, industry, size band and country, with blanks as they come.
+func TestKPrototypesCompanies(t *testing.T) {
+	path := filepath.Join("..", "..", "..", "shared", "data", "companies", "companies_sorted.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skipf("company data absent (%v)", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	head, rows := rows[0], rows[1:]
+	col := func(name string) int {
+		i := slices.Index(head, name)
+		require.GreaterOrEqual(t, i, 0, "column %q", name)
+		return i
+	}
+	n := len(rows)
+	require.Equal(t, 21000, n)
+	raw := mat.NewDense(n, 3, nil)
+	cats := [][]string{make([]string, n), make([]string, n), make([]string, n)}
+	for i, r := range rows {
+		for j, name := range []string{"current employee estimate", "total employee estimate", "year founded"} {
+			v := math.NaN()
+			if s := r[col(name)]; s != "" {
+				v, err = strconv.ParseFloat(s, 64)
+				require.NoError(t, err, "row %d %s", i, name)
+			}
+			raw.Set(i, j, v)
+		}
+		for j, name := range []string{"industry", "size range", "country"} {
+			cats[j][i] = r[col(name)]
+		}
+	}
+	pipe, err := FitPipeline([]ColumnSpec{
+		{Name: "employees", Log: LogLog1p, Scale: ScaleStandard},
+		{Name: "members", Log: LogLog1p, Scale: ScaleStandard},
+		{Name: "founded", Impute: ImputeMedian, Indicator: true, Scale: ScaleRobust},
+	}, raw)
+	require.NoError(t, err)
+	var num mat.Dense
+	require.NoError(t, pipe.Transform(&num, raw))
+	assert.InDelta(t, 6122, mat.Sum(num.ColView(3)), 0, "missing founding years flagged")
+	assert.Equal(t, []string{"employees", "members", "founded", "founded_missing"}, pipe.OutputNames())
+
+	// One-hot with rare industries grouped: seven industries have at least
+	// 700 organisations (banking, 715, the smallest of them).
+	oh, err := FitOneHot(OneHotConfig{MinCount: 700}, []string{"industry", "size", "country"}, cats)
+	require.NoError(t, err)
+	assert.Len(t, oh.Columns[0].Levels, 7)
+	assert.Contains(t, oh.Columns[0].Levels, "banking")
+	assert.NotContains(t, oh.Columns[0].Levels, "education management")
+	var hot mat.Dense
+	require.NoError(t, oh.Transform(&hot, cats))
+	otherCol := len(oh.Columns[0].Levels)
+	assert.InDelta(t, 21000-(1913+1464+1079+917+757+738+715), mat.Sum(hot.ColView(otherCol)), 0, "rows in other industries")
+	assert.InDelta(t, 21000-3908, mat.Sum(hot.Slice(0, n, hot.RawMatrix().Cols-len(oh.Columns[2].Levels)-1, hot.RawMatrix().Cols)), 0, "blank countries are all zeros")
+
+	enc, err := FitEncoder([]string{"industry", "size", "country"}, cats, UnseenOther)
+	require.NoError(t, err)
+	cat, err := enc.Encode(cats)
+	require.NoError(t, err)
+	ctx := context.Background()
+	cfg := KPrototypesConfig{K: 5, Seed: 3, Restarts: 2}
+	if kpRace {
+		cfg.Restarts = 1
+	}
+	m, err := KPrototypes(ctx, num.Slice(0, n, 0, 3), cat, nil, cfg)
+	require.NoError(t, err)
+	t.Logf("gamma %.3f cost %.0f iterations %d sizes %v", m.Gamma, m.Cost, m.Iterations, m.Sizes)
+	for c := range m.K() {
+		assert.Positive(t, m.Sizes[c], "cluster %d", c)
+		t.Logf("cluster %d: employees %+.2f founded %+.2f: %s / %s / %s", c, m.Centers[c][0], m.Centers[c][2],
+			enc.Decode(0, m.Modes[c][0]), enc.Decode(1, m.Modes[c][1]), enc.Decode(2, m.Modes[c][2]))
+	}
+	// The cluster of the largest organisations has the 10001+ band as its mode.
+	big := 0
+	for c := range m.K() {
+		if m.Centers[c][0] > m.Centers[big][0] {
+			big = c
+		}
+	}
+	assert.Equal(t, "10001+", enc.Decode(1, m.Modes[big][1]), "size band of the largest cluster")
+	if kpRace {
+		return // TestKPrototypesDeterministic covers Workers under the race detector
+	}
+	cfg.Workers = 1
+	m1, err := KPrototypes(ctx, num.Slice(0, n, 0, 3), cat, nil, cfg)
+	require.NoError(t, err)
+	assert.Equal(t, m.Centers, m1.Centers, "same model with one worker")
+	assert.Equal(t, m.Modes, m1.Modes)
+}
+
+func TestKPrototypesNoGoroutineLeft(t *testing.T) {
+	num, cat, _ := kpPlanted(5000, 4, 2, 2, 4, 0.7, 8)
+	synctest.Test(t, func(t *testing.T) {
+		_, err := KPrototypes(context.Background(), num, cat, nil, KPrototypesConfig{K: 4, Workers: 4, Restarts: 1})
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err = KPrototypes(ctx, num, cat, nil, KPrototypesConfig{K: 4, Workers: 4, Progress: func(p Progress) {
+			if p.Stage == "seeding" {
+				cancel()
+			}
+		}})
+		assert.ErrorIs(t, err, context.Canceled)
+	})
+}
+
+func FuzzKPrototypesPredict(f *testing.F) {
+	num, cat, _ := kpPlanted(300, 3, 2, 2, 4, 0.7, 8)
+	m, err := KPrototypes(context.Background(), num, cat, nil, KPrototypesConfig{K: 3, Restarts: 1})
+	require.NoError(f, err)
+	f.Add(0.5, -1.0, int32(0), int32(3))
+	f.Add(math.NaN(), 1.0, int32(-1), int32(-2))
+	f.Fuzz(func(t *testing.T, a, b float64, c0, c1 int32) {
+		label, cost, err := m.Predict([]float64{a, b}, []int32{c0, c1})
+		valid := ppFinite(a) && ppFinite(b) && c0 >= -1 && c1 >= -1
+		if !valid {
+			assert.ErrorIs(t, err, ErrInvalidInput)
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		assert.True(t, label >= 0 && label < 3)
+		assert.False(t, math.IsNaN(cost))
+	})
 }

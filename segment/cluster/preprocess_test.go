@@ -335,3 +335,25 @@ func TestEncoder(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, *e, back)
 }
+
+func FuzzPipelineTransformRow(f *testing.F) {
+	x := mat.NewDense(4, 3, []float64{1, -2, 3, 10, 0, 30, math.NaN(), 5, 300, 7, 1, 3000})
+	p, err := FitPipeline([]ColumnSpec{
+		{Impute: ImputeMedian, Indicator: true, Log: LogLog1p, Scale: ScaleStandard},
+		{Log: LogSignedLog1p, Scale: ScaleRobust},
+		{Scale: ScaleMinMax},
+	}, x)
+	require.NoError(f, err)
+	f.Add(1.0, 2.0, 3.0)
+	f.Add(math.NaN(), -1e308, math.Inf(1))
+	f.Fuzz(func(t *testing.T, a, b, c float64) {
+		dst := make([]float64, p.OutputWidth())
+		if err := p.TransformRow(dst, []float64{a, b, c}); err != nil {
+			assert.ErrorIs(t, err, ErrInvalidInput)
+			return
+		}
+		for j, v := range dst {
+			assert.True(t, ppFinite(v), "output %d is %v", j, v)
+		}
+	})
+}
