@@ -1,0 +1,698 @@
+package segment
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// HeaderError is a problem with a CSV file's header row, or with a
+// [CSVMapping] that does not fit it: a mapped column the file lacks, a
+// column two headers could be, no ID column. [NewCSVReader] returns it (or
+// several, joined); no row is read after it.
+type HeaderError struct {
+	// Column names the column as the mapping or the header names it ("id"
+	// when no ID column was found).
+	Column string
+	// Index is the column's 1-based position in the header, or 0 when the
+	// file lacks it.
+	Index int
+	// Err is the problem.
+	Err error
+}
+
+// Error reads like `segment: csv header: column "Employees" (3): is mapped to
+// no field`.
+func (e *HeaderError) Error() string {
+	var b strings.Builder
+	b.WriteString("segment: csv header")
+	if e.Column != "" || e.Index > 0 {
+		b.WriteString(": column ")
+		b.WriteString(strconv.Quote(e.Column))
+		if e.Index > 0 {
+			b.WriteString(" (")
+			b.WriteString(strconv.Itoa(e.Index))
+			b.WriteString(")")
+		}
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying problem.
+func (e *HeaderError) Unwrap() error { return e.Err }
+
+// CSVReader reads accounts from a CSV file (RFC 4180, as encoding/csv reads
+// it), one per data row, through a [CSVMapping]. It streams: memory does not
+// grow with the file.
+//
+// Values are trimmed of surrounding white space. A blank value, or one of
+// the mapping's blank markers, leaves its field unknown (an empty ID is an
+// error). Values are read as follows; anything else is an error for the
+// row, never a guess:
+//   - Numbers: plain ("1200", "-0.5", "1.2e3"); with commas grouping exactly
+//     three digits ("1,200", "1,234,567.89"); with a K, M, B or "bn" suffix
+//     ("5.2M"). Revenue and custom numbers may start with one currency
+//     symbol ($, US$, €, £, ¥), which is dropped: the currency comes from the
+//     currency column. Growth and custom numbers may end in "%" (divided by
+//     100); a growth without it is a fraction. Refused: NaN, ±Inf, hex, "1,5"
+//     and "1.234.567" (ambiguous between conventions), negative employees or
+//     revenue, growth below -100%.
+//   - Employee and revenue ranges ("1001 - 5000", "5,001-10,000", "10001+",
+//     "$1M-$10M") follow [CSVMapping].Ranges: by default the number stays
+//     unknown and the range goes to Text["employees_range"] or
+//     Text["revenue_range"].
+//   - Founded: a year, "1911.0", or a date whose year is kept ("2001-03-15",
+//     "3/15/2001", "15.03.2001", RFC 3339); a year after next year is an
+//     error.
+//   - Country: an ISO 3166-1 alpha-2 code in any case ("UK" reads as GB), a
+//     name or alpha-3 code from the small built-in table ([CountryNames]),
+//     or one from [CSVMapping].Countries; an unknown name is an error.
+//   - NAICS (2–6 digits) and SIC (2–4 digits) codes, ".0" dropped; currency
+//     as an ISO 4217 code in any case, or € or £.
+//   - Technologies: split on ";", or on "," when there is no ";".
+//   - Converted and Churned as [ParseOutcome]; Type as [ParseCustomerType];
+//     Stage as [ParseLifecycle], also HubSpot's "Marketing Qualified Lead"
+//     and "Sales Qualified Lead", read as lead.
+//   - Custom text and unmapped columns keep the value as written (trimmed);
+//     blank values are left out of the map.
+//
+// Every account returned passes [Account.Validate]. Duplicate IDs across
+// rows are not detected: that would take memory growing with the file.
+//
+// A CSVReader is not safe for concurrent use.
+type CSVReader struct {
+	cr           *csv.Reader
+	header       []string // as in the file, trimmed
+	display      []string // the name errors use: header, or "column N"
+	plans        []colPlan
+	unmapped     []int    // columns whose values go to Text
+	textKey      []string // by column: the Text key of an unmapped column
+	fieldCol     map[string]string
+	idCol        int
+	rowIDs       bool
+	blanks       []string
+	maxBlank     int
+	scale        float64
+	ranges       RangePolicy
+	country      string // default country code
+	countryCache map[string]string
+	maxYear      int
+	m            CSVMapping
+
+	rec  []string
+	row  int
+	line int
+	eof  error // io.EOF or the I/O error that ended reading
+	err  error // the error that stopped All
+}
+
+type colPlan struct {
+	col int
+	t   target
+	key string // for tNumber and tText
+}
+
+// NewCSVReader reads the header row of r and resolves the mapping m against
+// it. It returns an error wrapping [ErrInvalidConfig] for an invalid
+// mapping, and [*HeaderError]s (joined when there are several) when the
+// header does not fit it; a file without any row is a *HeaderError wrapping
+// [ErrEmptyInput]. A UTF-8 byte-order mark before the header is skipped.
+func NewCSVReader(r io.Reader, m CSVMapping) (*CSVReader, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	if m.Comma != "" {
+		cr.Comma, _ = utf8.DecodeRuneInString(m.Comma)
+	}
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	head, err := cr.Read()
+	if err == io.EOF {
+		return nil, &HeaderError{Err: fmt.Errorf("no header row: %w", ErrEmptyInput)}
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, &HeaderError{Err: err}
+		}
+		return nil, fmt.Errorf("segment: reading csv header: %w", err)
+	}
+	cr.ReuseRecord = true
+	rd := &CSVReader{cr: cr, idCol: -1, m: m, rowIDs: m.RowIDs, ranges: m.Ranges, scale: m.RevenueScale,
+		countryCache: make(map[string]string), maxYear: time.Now().Year() + 1}
+	if rd.scale == 0 {
+		rd.scale = 1
+	}
+	if rd.ranges == "" {
+		rd.ranges = RangeText
+	}
+	rd.blanks = m.Blanks
+	if rd.blanks == nil {
+		rd.blanks = DefaultBlanks
+	}
+	rd.blanks = slices.Clone(rd.blanks)
+	for i, b := range rd.blanks {
+		rd.blanks[i] = strings.TrimSpace(b)
+		rd.maxBlank = max(rd.maxBlank, len(rd.blanks[i]))
+	}
+	if m.DefaultCountry != "" {
+		rd.country, _ = m.country(m.DefaultCountry)
+	}
+	if err := rd.resolve(head); err != nil {
+		return nil, err
+	}
+	return rd, nil
+}
+
+// resolve maps the header's columns to targets.
+func (r *CSVReader) resolve(head []string) error {
+	n := len(head)
+	r.header = make([]string, n)
+	r.display = make([]string, n)
+	norm := make([]string, n)
+	for i, h := range head {
+		r.header[i] = strings.TrimSpace(h)
+		r.display[i] = r.header[i]
+		if r.display[i] == "" {
+			r.display[i] = "column " + strconv.Itoa(i+1)
+		}
+		norm[i] = normalizeHeader(h)
+	}
+	var errs []error
+	claimed := make([]bool, n)
+	ignored := make([]bool, n)
+	for _, name := range r.m.Ignore {
+		for i := range n {
+			if r.header[i] == strings.TrimSpace(name) || norm[i] != "" && norm[i] == normalizeHeader(name) || name == "#"+strconv.Itoa(i+1) {
+				ignored[i] = true
+			}
+		}
+	}
+	r.fieldCol = make(map[string]string)
+	add := func(col int, t target, key string) {
+		claimed[col] = true
+		r.plans = append(r.plans, colPlan{col: col, t: t, key: key})
+		switch t {
+		case tNumber:
+			r.fieldCol["numbers["+key+"]"] = r.display[col]
+		case tText:
+			r.fieldCol["text["+key+"]"] = r.display[col]
+		default:
+			r.fieldCol[fieldNames[t]] = r.display[col]
+		}
+		if t == tID {
+			r.idCol = col
+		}
+	}
+	cols := r.m.columns()
+	// Explicit names first, so that defaults never take a named column.
+	for t, name := range cols {
+		if name == "" || name == "-" {
+			continue
+		}
+		col, err := r.find(name, norm)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		add(col, target(t), "")
+	}
+	for _, k := range slicesSortedKeys(r.m.Numbers) {
+		col, err := r.find(r.m.Numbers[k], norm)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		add(col, tNumber, k)
+	}
+	for _, k := range slicesSortedKeys(r.m.Text) {
+		col, err := r.find(r.m.Text[k], norm)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		add(col, tText, k)
+	}
+	for t, name := range cols {
+		if name != "" {
+			continue
+		}
+		for _, alias := range defaultHeaders[t] {
+			var found []int
+			for i := range n {
+				if norm[i] == alias && !claimed[i] && !ignored[i] {
+					found = append(found, i)
+				}
+			}
+			if len(found) > 1 {
+				errs = append(errs, &HeaderError{Column: r.display[found[1]], Index: found[1] + 1,
+					Err: fmt.Errorf("could hold %s as well as column %d; map %s explicitly", fieldNames[t], found[0]+1, fieldNames[t])})
+				break
+			}
+			if len(found) == 1 {
+				add(found[0], target(t), "")
+				break
+			}
+		}
+	}
+	if r.idCol < 0 && !r.rowIDs {
+		errs = append(errs, &HeaderError{Column: "id", Err: errors.New("no ID column found; map one (CSVMapping.ID), or set RowIDs to use the row number")})
+	}
+	// Text keys must be unique, or a value would overwrite another.
+	textCols := make(map[string]string)
+	useKey := func(key, col string) {
+		if prev, dup := textCols[key]; dup {
+			errs = append(errs, &HeaderError{Column: col, Err: fmt.Errorf("would go to text[%q], as column %q does", key, prev)})
+			return
+		}
+		textCols[key] = col
+	}
+	for _, k := range slicesSortedKeys(r.m.Text) {
+		if c, ok := r.fieldCol["text["+k+"]"]; ok {
+			useKey(k, c)
+		}
+	}
+	if r.ranges == RangeText {
+		if c, ok := r.fieldCol["employees"]; ok {
+			useKey("employees_range", c)
+		}
+		if c, ok := r.fieldCol["revenue"]; ok {
+			useKey("revenue_range", c)
+		}
+	}
+	r.textKey = make([]string, n)
+	for i := range n {
+		if claimed[i] || ignored[i] {
+			continue
+		}
+		switch r.m.Unmapped {
+		case UnmappedIgnore:
+		case UnmappedError:
+			errs = append(errs, &HeaderError{Column: r.display[i], Index: i + 1, Err: errors.New("is mapped to no field (Unmapped is \"error\")")})
+		default:
+			r.unmapped = append(r.unmapped, i)
+			r.textKey[i] = r.display[i]
+			useKey(r.display[i], r.display[i])
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func slicesSortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// find returns the column a mapping names: by exact header, by "#N", or by
+// normalized header.
+func (r *CSVReader) find(name string, norm []string) (int, error) {
+	name = strings.TrimSpace(name)
+	var found []int
+	for i, h := range r.header {
+		if h == name {
+			found = append(found, i)
+		}
+	}
+	if len(found) == 0 && strings.HasPrefix(name, "#") {
+		if k, err := strconv.Atoi(name[1:]); err == nil {
+			if k < 1 || k > len(r.header) {
+				return 0, &HeaderError{Column: name, Err: fmt.Errorf("the file has %d columns", len(r.header))}
+			}
+			return k - 1, nil
+		}
+	}
+	if len(found) == 0 {
+		if key := normalizeHeader(name); key != "" {
+			for i, h := range norm {
+				if h == key {
+					found = append(found, i)
+				}
+			}
+		}
+	}
+	switch len(found) {
+	case 0:
+		return 0, &HeaderError{Column: name, Err: errors.New("is not in the file")}
+	case 1:
+		return found[0], nil
+	}
+	return 0, &HeaderError{Column: name, Index: found[1] + 1, Err: fmt.Errorf("matches columns %d and %d", found[0]+1, found[1]+1)}
+}
+
+// Read returns the account of the next data row. At the end of the file it
+// returns io.EOF. A row it cannot read returns a [*FieldError] (or several,
+// joined with errors.Join, one per bad column) whose Row is the data row
+// (1-based, the header not counted), whose Field is the column's header and
+// whose AccountID is the row's ID where it was read; the reader then goes on
+// with the next row, so that rows read = accounts returned + rows in error.
+// A row that is not valid CSV (a stray quote) gets a FieldError with an
+// empty Field whose Err, a *csv.ParseError, gives the line and character.
+// A row with fewer fields than the header is an error naming the first
+// missing column; extra fields are an error unless blank. The accounts
+// returned pass [Account.Validate]. Only an I/O error from the underlying
+// reader is returned as is, and it ends reading.
+func (r *CSVReader) Read() (Account, error) {
+	if r.eof != nil {
+		return Account{}, r.eof
+	}
+	rec, err := r.cr.Read()
+	if err != nil {
+		if err == io.EOF {
+			r.eof = io.EOF
+			r.rec = nil
+			return Account{}, io.EOF
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			r.row++
+			r.line = pe.StartLine
+			r.rec = nil
+			return Account{}, &FieldError{Row: r.row, Err: err}
+		}
+		r.eof = fmt.Errorf("segment: reading csv: %w", err)
+		r.rec = nil
+		return Account{}, r.eof
+	}
+	r.row++
+	r.rec = rec
+	r.line, _ = r.cr.FieldPos(0)
+	return r.convert(rec)
+}
+
+// Row returns the data row number (1-based, the header not counted) of the
+// row the last Read read, good or bad; it is also the number of rows read.
+func (r *CSVReader) Row() int { return r.row }
+
+// Line returns the line of the file (1-based, the header is line 1) where
+// the row the last Read read begins; a quoted field may span lines.
+func (r *CSVReader) Line() int { return r.line }
+
+// Header returns a copy of the header row, each name trimmed.
+func (r *CSVReader) Header() []string { return slices.Clone(r.header) }
+
+// Record returns the raw fields of the row the last Read read, to copy them
+// to an output next to the segments assigned. The slice is reused by the
+// next Read; copy it to keep it. It is nil after a row that was not valid
+// CSV and at the end of the file.
+func (r *CSVReader) Record() []string { return r.rec }
+
+// All returns an iterator over the remaining accounts for callers that want
+// every row good, such as a Segmenter's Fit: it stops at the end of the file
+// or at the first error, which [CSVReader.Err] then returns. To skip bad
+// rows and go on, call Read in a loop instead.
+func (r *CSVReader) All() iter.Seq[Account] {
+	return func(yield func(Account) bool) {
+		for {
+			a, err := r.Read()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				r.err = err
+				return
+			}
+			if !yield(a) {
+				return
+			}
+		}
+	}
+}
+
+// Err returns the error that stopped [CSVReader.All], or nil if it reached
+// the end of the file (or was not used).
+func (r *CSVReader) Err() error { return r.err }
+
+func (r *CSVReader) blank(v string) bool {
+	if v == "" {
+		return true
+	}
+	if len(v) > r.maxBlank {
+		return false
+	}
+	for _, b := range r.blanks {
+		if strings.EqualFold(v, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// convert turns one record into an account.
+func (r *CSVReader) convert(rec []string) (Account, error) {
+	var a Account
+	var errs []error
+	var errCols []int
+	bad := func(col int, err error) {
+		errs = append(errs, &FieldError{Row: r.row, Field: r.display[col], Err: err})
+		errCols = append(errCols, col)
+	}
+	if r.idCol >= 0 && r.idCol < len(rec) {
+		a.ID = strings.TrimSpace(rec[r.idCol])
+	} else if r.idCol < 0 {
+		a.ID = strconv.Itoa(r.row)
+	}
+	if len(rec) < len(r.header) {
+		errs = append(errs, &FieldError{AccountID: a.ID, Row: r.row, Field: r.display[len(rec)],
+			Err: fmt.Errorf("is missing: the row has %d fields, the header %d", len(rec), len(r.header))})
+		return Account{}, errs[0]
+	}
+	for i := len(r.header); i < len(rec); i++ {
+		if strings.TrimSpace(rec[i]) != "" {
+			return Account{}, &FieldError{AccountID: a.ID, Row: r.row, Field: "column " + strconv.Itoa(i+1),
+				Err: fmt.Errorf("is %q, beyond the header's %d columns", rec[i], len(r.header))}
+		}
+	}
+	for _, p := range r.plans {
+		v := strings.TrimSpace(rec[p.col])
+		if r.blank(v) {
+			if p.t == tID {
+				bad(p.col, errors.New("is empty"))
+			}
+			continue
+		}
+		var err error
+		switch p.t {
+		case tID:
+			a.ID = v
+		case tName:
+			a.Name = v
+		case tIndustry:
+			a.Industry = v
+		case tNAICS:
+			a.NAICS, err = classCode(v, "NAICS", 2, 6)
+		case tSIC:
+			a.SIC, err = classCode(v, "SIC", 2, 4)
+		case tEmployees:
+			a.Employees, err = r.amount(&a, v, "employees", false, 1)
+		case tRevenue:
+			a.Revenue, err = r.amount(&a, v, "revenue", true, r.scale)
+		case tCurrency:
+			a.Currency, err = currencyCode(v)
+		case tGrowth:
+			var g float64
+			if g, err = parseNumber(v, false, true); err == nil {
+				a.Growth = N(g)
+			}
+		case tFounded:
+			a.Founded, err = parseYear(v)
+		case tCountry:
+			c, ok := r.countryCache[v]
+			if !ok {
+				c, ok = r.m.country(v)
+				if ok && len(r.countryCache) < 4096 {
+					r.countryCache[strings.Clone(v)] = c
+				}
+			}
+			if !ok {
+				err = fmt.Errorf("is %q, not a known country (give an ISO 3166-1 alpha-2 code, or add the name to CSVMapping.Countries)", v)
+			}
+			a.Country = c
+		case tRegion:
+			a.Region = v
+		case tCity:
+			a.City = v
+		case tType:
+			if a.Type, err = ParseCustomerType(v); err != nil {
+				err = fmt.Errorf("is %q, not a customer type (B2B, B2C or B2G)", v)
+			}
+		case tStage:
+			a.Stage, err = parseStage(v)
+		case tTechnologies:
+			a.Technologies = splitTechnologies(v)
+		case tChannel:
+			a.Channel = v
+		case tLeadGrade:
+			a.LeadGrade = v
+		case tConverted, tChurned:
+			o, perr := ParseOutcome(v)
+			if perr != nil {
+				err = fmt.Errorf("is %q, not an outcome (yes or no)", v)
+			}
+			if p.t == tConverted {
+				a.Converted = o
+			} else {
+				a.Churned = o
+			}
+		case tNumber:
+			var x float64
+			if x, err = parseNumber(v, true, true); err == nil {
+				if a.Numbers == nil {
+					a.Numbers = make(map[string]float64)
+				}
+				a.Numbers[p.key] = x
+			}
+		case tText:
+			setText(&a, p.key, v)
+		}
+		if err != nil {
+			bad(p.col, err)
+		}
+	}
+	if a.Country == "" && r.country != "" {
+		a.Country = r.country
+	}
+	for _, i := range r.unmapped {
+		if v := strings.TrimSpace(rec[i]); !r.blank(v) {
+			setText(&a, r.textKey[i], v)
+		}
+	}
+	// The checks of Account.Validate that parsing leaves to do.
+	for _, p := range r.plans {
+		switch p.t {
+		case tEmployees, tRevenue:
+			n := a.Employees
+			if p.t == tRevenue {
+				n = a.Revenue
+			}
+			if v, ok := n.Get(); ok && v < 0 {
+				bad(p.col, fmt.Errorf("is negative (%v)", v))
+			} else if ok && !finite(v) {
+				bad(p.col, fmt.Errorf("is %v after scaling", v))
+			}
+		case tGrowth:
+			if g, ok := a.Growth.Get(); ok && g < -1 {
+				bad(p.col, fmt.Errorf("is %v, below -1 (a fall of more than 100%%)", g))
+			}
+		case tFounded:
+			if a.Founded < 0 || a.Founded > r.maxYear {
+				bad(p.col, fmt.Errorf("is %d, not a plausible year", a.Founded))
+			}
+		}
+	}
+	if len(errs) == 0 {
+		return a, nil
+	}
+	// Report the problems in the order of the columns.
+	order := make([]int, len(errs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return errCols[i] - errCols[j] })
+	sorted := make([]error, len(errs))
+	for k, i := range order {
+		fe := errs[i].(*FieldError)
+		fe.AccountID = a.ID
+		sorted[k] = fe
+	}
+	return Account{}, joinErrors(sorted)
+}
+
+// amount reads an employee count or a revenue, which may be a range.
+func (r *CSVReader) amount(a *Account, v, field string, money bool, scale float64) (Num, error) {
+	x, err := parseNumber(v, money, false)
+	if err == nil {
+		return N(x * scale), nil
+	}
+	lo, hi, open, ok := splitRange(v)
+	if !ok {
+		return Num{}, err
+	}
+	l, lerr := parseNumber(lo, money, false)
+	h := l
+	var herr error
+	if !open {
+		h, herr = parseNumber(hi, money, false)
+	}
+	if lerr != nil || herr != nil || l > h || l < 0 {
+		return Num{}, fmt.Errorf("is %q, neither a number nor a range of two numbers ≥ 0", v)
+	}
+	switch r.ranges {
+	case RangeLower:
+		return N(l * scale), nil
+	case RangeMid:
+		return N((l + h) / 2 * scale), nil
+	}
+	setText(a, field+"_range", v)
+	return Num{}, nil
+}
+
+func setText(a *Account, key, v string) {
+	if a.Text == nil {
+		a.Text = make(map[string]string)
+	}
+	a.Text[key] = v
+}
+
+// classCode reads an industry classification code: digits only, from min
+// to max of them ("5415", "541511"). Spreadsheet tools write codes as
+// numbers: a trailing ".0" is dropped.
+func classCode(v, system string, minLen, maxLen int) (string, error) {
+	v = strings.TrimSuffix(v, ".0")
+	if len(v) < minLen || len(v) > maxLen || strings.IndexFunc(v, func(c rune) bool { return c < '0' || c > '9' }) >= 0 {
+		return "", fmt.Errorf("is %q, not a %s code (%d to %d digits)", v, system, minLen, maxLen)
+	}
+	return v, nil
+}
+
+// currencyCode reads an ISO 4217 code in any case, or one of the symbols
+// that name a single currency (€, £).
+func currencyCode(v string) (string, error) {
+	switch v {
+	case "€":
+		return "EUR", nil
+	case "£":
+		return "GBP", nil
+	}
+	if len(v) == 3 {
+		up := strings.ToUpper(v)
+		if up[0] >= 'A' && up[0] <= 'Z' && up[1] >= 'A' && up[1] <= 'Z' && up[2] >= 'A' && up[2] <= 'Z' {
+			return up, nil
+		}
+	}
+	return "", fmt.Errorf("is %q, not an ISO 4217 currency code", v)
+}
+
+// forEachFieldError calls f for each *FieldError in err, a *FieldError or a
+// join of them.
+func forEachFieldError(err error, f func(*FieldError)) {
+	if fe, ok := err.(*FieldError); ok {
+		f(fe)
+		return
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			forEachFieldError(e, f)
+		}
+	}
+}
