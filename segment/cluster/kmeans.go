@@ -147,11 +147,12 @@ type KMeansConfig struct {
 	Init [][]float64 `json:"init,omitempty"`
 	// Restarts is the number of seeded k-means runs, the one of lowest
 	// inertia being kept (and then refined); 0 means 10 (as scikit-learn's
-	// KMeans) without refinement and ⌈100/K⌉ capped to 1…10 with it; with
-	// Init it must be 0 or 1.
+	// KMeans) without refinement, ⌈100/K⌉ capped to 1…10 with it, and 1
+	// for MiniBatch; with Init it must be 0 or 1.
 	Restarts int `json:"restarts,omitempty"`
 	// MaxIter caps the iterations of each run; 0 means 300. For MiniBatch
-	// it counts passes over the data's worth of batches.
+	// it caps the passes over the data (steps × BatchSize / rows); 0 means
+	// 100.
 	MaxIter int `json:"max_iter,omitempty"`
 	// Tol stops a run when the summed squared shift of the centres in one
 	// iteration is at most Tol times the mean per-column variance of the
@@ -251,7 +252,8 @@ type KMeansModel struct {
 	// to their nearest centre, computed directly as Σ w·Σ(x−c)².
 	Inertia float64 `json:"inertia"`
 	// Iterations is the number of k-means iterations of the kept run (the
-	// refinement's iterations not counted).
+	// refinement's iterations not counted); for MiniBatch, the number of
+	// mini-batch steps.
 	Iterations int `json:"iterations"`
 	// Converged reports whether the kept run stopped before MaxIter.
 	Converged bool `json:"converged"`

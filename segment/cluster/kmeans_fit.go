@@ -89,13 +89,13 @@ func (f *fitter) meanVariance() float64 {
 // context is done.
 func (f *fitter) parallel(fn func(c, lo, hi int)) error {
 	if err := f.ctx.Err(); err != nil {
-		return fmt.Errorf("cluster: k-means: %w", err)
+		return wrapCtx(err)
 	}
 	nw := min(f.workers, f.nChunks)
 	if nw <= 1 {
 		for c := range f.nChunks {
 			if err := f.ctx.Err(); err != nil {
-				return fmt.Errorf("cluster: k-means: %w", err)
+				return wrapCtx(err)
 			}
 			lo := c * f.chunkRows
 			fn(c, lo, min(lo+f.chunkRows, f.n))
@@ -118,7 +118,7 @@ func (f *fitter) parallel(fn func(c, lo, hi int)) error {
 	}
 	wg.Wait()
 	if err := f.ctx.Err(); err != nil {
-		return fmt.Errorf("cluster: k-means: %w", err)
+		return wrapCtx(err)
 	}
 	return nil
 }
@@ -127,13 +127,13 @@ func (f *fitter) parallel(fn func(c, lo, hi int)) error {
 // checking the context before each block.
 func (f *fitter) parallelBlocks(nb int, fn func(b int)) error {
 	if err := f.ctx.Err(); err != nil {
-		return fmt.Errorf("cluster: k-means: %w", err)
+		return wrapCtx(err)
 	}
 	nw := min(f.workers, nb)
 	if nw <= 1 {
 		for b := range nb {
 			if err := f.ctx.Err(); err != nil {
-				return fmt.Errorf("cluster: k-means: %w", err)
+				return wrapCtx(err)
 			}
 			fn(b)
 		}
@@ -154,10 +154,13 @@ func (f *fitter) parallelBlocks(nb int, fn func(b int)) error {
 	}
 	wg.Wait()
 	if err := f.ctx.Err(); err != nil {
-		return fmt.Errorf("cluster: k-means: %w", err)
+		return wrapCtx(err)
 	}
 	return nil
 }
+
+// wrapCtx wraps a context's error.
+func wrapCtx(err error) error { return fmt.Errorf("cluster: k-means: %w", err) }
 
 func (f *fitter) progress(stage string, done, total int) {
 	if f.cfg.Progress != nil {
@@ -203,6 +206,8 @@ func (f *fitter) fit() (*KMeansModel, error) {
 		switch {
 		case f.cfg.Init != nil:
 			restarts = 1
+		case f.cfg.Algorithm == MiniBatch:
+			restarts = 1
 		case refine:
 			// Swaps find what restarts miss when k is large; when k is
 			// small, restarts are cheap and explore other basins.
@@ -215,18 +220,27 @@ func (f *fitter) fit() (*KMeansModel, error) {
 	for r := range restarts {
 		rng := rand.New(rand.NewPCG(f.cfg.Seed, uint64(r)))
 		var centers []float64
-		if f.cfg.Init != nil {
+		switch {
+		case f.cfg.Algorithm == MiniBatch:
+			// miniBatch seeds on a sample.
+		case f.cfg.Init != nil:
 			centers = make([]float64, 0, f.k*f.d)
 			for _, c := range f.cfg.Init {
 				centers = append(centers, c...)
 			}
-		} else {
+		default:
 			var err error
 			if centers, err = f.seed(rng); err != nil {
 				return nil, err
 			}
 		}
-		res, err := f.iterate(centers, f.algorithm(), f.maxIter())
+		var res *run
+		var err error
+		if f.cfg.Algorithm == MiniBatch {
+			res, err = f.miniBatch(rng)
+		} else {
+			res, err = f.iterate(centers, f.algorithm(), f.maxIter())
+		}
 		if err != nil {
 			return nil, err
 		}

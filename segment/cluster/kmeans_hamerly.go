@@ -166,7 +166,9 @@ func (f *fitter) hamerly(centers []float64, maxIter int) (*run, error) {
 		}
 	}
 	r.centers = centers
-	if err := f.finish(r); err != nil {
+	// Labels equal the final centres' unless the run stopped on MaxIter or
+	// Tol.
+	if err := f.finish(r, !r.converged || f.tolAbs > 0); err != nil {
 		return nil, err
 	}
 	return r, nil

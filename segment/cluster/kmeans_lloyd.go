@@ -211,15 +211,18 @@ func (f *fitter) lloyd(centers []float64, maxIter int) (*run, error) {
 		}
 	}
 	r.centers = centers
-	if err := f.finish(r); err != nil {
+	// Labels equal the final centres' unless the run stopped on MaxIter or
+	// Tol.
+	if err := f.finish(r, !r.converged || f.tolAbs > 0); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// finish assigns every row to its nearest final centre and computes the
-// inertia directly, as Σ w·Σ(x−c)².
-func (f *fitter) finish(r *run) error {
+// finish assigns every row to its nearest final centre when assign is set
+// (the labels are otherwise those of the final centres already) and
+// computes the inertia directly, as Σ w·Σ(x−c)².
+func (f *fitter) finish(r *run, assign bool) error {
 	d, k := f.d, f.k
 	cnorm := make([]float64, k)
 	kernel.SqNorms(cnorm, r.centers, d)
@@ -227,7 +230,7 @@ func (f *fitter) finish(r *run) error {
 	pc.Pack(r.centers, cnorm, d)
 	part := make([]float64, f.nChunks)
 	if err := f.parallel(func(c, lo, hi int) {
-		if !r.converged || f.tolAbs > 0 {
+		if assign {
 			pc.Nearest(r.labels[lo:hi], nil, f.x[lo*d:hi*d], f.xnorm[lo:hi])
 		}
 		var s float64
