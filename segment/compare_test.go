@@ -79,3 +79,56 @@ func TestCompareErrors(t *testing.T) {
 	_, err = segment.Compare(nil, nil)
 	assert.ErrorIs(t, err, segment.ErrEmptyInput)
 }
+
+// FuzzCompare checks the invariants of a comparison on arbitrary pairs of
+// segmentations: the matrix counts every matched account once, stayed and
+// moved add up, the flows are the off-diagonal cells, and the adjusted Rand
+// index stays in [-0.5, 1].
+func FuzzCompare(f *testing.F) {
+	f.Add([]byte{0x01, 0x12, 0x23}, []byte{0x01, 0x22, 0x33})
+	f.Add([]byte{0x00, 0x00}, []byte{0x10})
+	f.Add([]byte{}, []byte{0x45})
+	f.Fuzz(func(t *testing.T, b, a []byte) {
+		mk := func(data []byte) ([]segment.Assignment, bool) {
+			var as []segment.Assignment
+			seen := map[string]bool{}
+			dup := false
+			for _, x := range data {
+				id := string(rune('a' + x%16))
+				dup = dup || seen[id]
+				seen[id] = true
+				as = append(as, segment.Assignment{AccountID: id, Segment: segment.Segment{ID: string(rune('P' + x>>4%4))}})
+			}
+			return as, dup
+		}
+		before, dupB := mk(b)
+		after, dupA := mk(a)
+		c, err := segment.Compare(before, after)
+		if dupB || dupA {
+			require.ErrorIs(t, err, segment.ErrUnmatched)
+			return
+		}
+		if err != nil {
+			require.ErrorIs(t, err, segment.ErrEmptyInput)
+			return
+		}
+		total := 0
+		for _, row := range c.Migration {
+			for _, v := range row {
+				total += v
+			}
+		}
+		assert.Equal(t, c.Accounts, total)
+		assert.Equal(t, c.Accounts, c.Stayed+c.Moved)
+		assert.Equal(t, len(before), c.Accounts+len(c.OnlyBefore))
+		assert.Equal(t, len(after), c.Accounts+len(c.OnlyAfter))
+		moved := 0
+		for _, fl := range c.Flows {
+			assert.NotEqual(t, fl.From, fl.To)
+			moved += fl.Accounts
+		}
+		assert.Equal(t, c.Moved, moved)
+		assert.GreaterOrEqual(t, c.AdjustedRand, -0.5)
+		assert.LessOrEqual(t, c.AdjustedRand, 1.0+1e-12)
+	})
+}

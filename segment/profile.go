@@ -878,7 +878,7 @@ func profSortedKeys[V any](m map[string]V) []string {
 // below the whole.
 var numericWords = map[string][2]string{
 	"employees":        {"larger", "smaller"},
-	"revenue":          {"higher revenue", "lower revenue"},
+	"revenue":          {"higher annual revenue", "lower annual revenue"},
 	"growth":           {"faster-growing", "slower-growing"},
 	"age":              {"older", "younger"},
 	"orders":           {"more orders", "fewer orders"},

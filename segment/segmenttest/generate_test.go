@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -252,4 +253,27 @@ func BenchmarkGenerate(b *testing.B) {
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "accounts/s")
 		})
 	}
+}
+
+func TestGenerateWindow(t *testing.T) {
+	ref := time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
+	accts, _ := segmenttest.Generate(segmenttest.GenConfig{N: 1000, Seed: 4, Reference: ref, Months: 6})
+	start := ref.AddDate(0, -6, 0)
+	records := 0
+	for _, a := range accts {
+		require.NoError(t, a.Validate(), a.ID)
+		for _, o := range a.Orders {
+			records++
+			assert.False(t, o.Time.Before(start) || o.Time.After(ref), "%s: order at %v", a.ID, o.Time)
+		}
+		for _, u := range a.Usage {
+			records++
+			assert.False(t, u.Time.Before(start) || u.Time.After(ref), "%s: usage at %v", a.ID, u.Time)
+		}
+		for _, e := range a.Events {
+			records++
+			assert.False(t, e.Time.Before(start) || e.Time.After(ref), "%s: event at %v", a.ID, e.Time)
+		}
+	}
+	assert.Greater(t, records, 1000, "a 6-month window still has records")
 }
