@@ -1,0 +1,69 @@
+#!/usr/bin/python3
+"""Summarise strata's and scikit-learn's k-means benchmark outputs.
+
+Usage: compare.py strata.txt sklearn.txt [peak-rss.txt]
+
+Prints a Markdown table per shape: milliseconds per iteration (the best pass
+of each; a whole fit divided by its iterations), strata's time over
+scikit-learn's best, GFLOP/s (2*n*k*d per iteration) and its share of the
+222 GFLOP/s two-core AVX-512 FMA peak, the relative inertia difference of
+strata's Lloyd from scikit-learn's Lloyd, and strata's peak RSS over the data
+size when peak-rss.txt (lines "n d k kilobytes") is given.
+"""
+import re
+import sys
+
+PEAK = 222.0
+LINE = re.compile(r"^Benchmark(\w+)/n=(\d+)/d=(\d+)/k=(\d+)(?:-\d+)?\s+\d+\s+(.*)$")
+
+
+def parse(path):
+    out = {}
+    for line in open(path):
+        m = LINE.match(line.strip())
+        if not m:
+            continue
+        alg, n, d, k, rest = m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4)), m.group(5)
+        f = rest.split()
+        vals = {f[i + 1]: float(f[i]) for i in range(0, len(f) - 1, 2)}
+        ms = vals["ns/op"] / vals["iters"] / 1e6
+        key = (n, d, k)
+        best = out.setdefault(key, {}).get(alg)
+        if best is None or ms < best["ms"]:
+            out[key][alg] = {"ms": ms, "iters": vals["iters"], "inertia": vals["inertia"]}
+    return out
+
+
+def main():
+    go, sk = parse(sys.argv[1]), parse(sys.argv[2])
+    rss = {}
+    if len(sys.argv) > 3:
+        for line in open(sys.argv[3]):
+            p = line.split()
+            if len(p) == 4:
+                rss[tuple(int(v) for v in p[:3])] = int(p[3]) * 1024
+    print("| shape (n, d, k) | iters | sklearn Lloyd | sklearn Elkan | strata Lloyd | strata Hamerly | strata Elkan | strata Auto "
+          "| best strata / best sklearn | Lloyd / sklearn Lloyd | strata Lloyd GFLOP/s (% of 222) | inertia rel. diff | peak RSS / data |")
+    print("|---" * 13 + "|")
+    for key in sorted(go, key=lambda s: (s[0] * s[1] * s[2], s)):
+        n, d, k = key
+        g, s = go[key], sk.get(key, {})
+        cell = lambda t, a: f"{t[a]['ms']:.3g}" if a in t else "–"
+        best_go = min(v["ms"] for v in g.values())
+        best_sk = min((v["ms"] for v in s.values()), default=float("nan"))
+        lloyd = g.get("Lloyd")
+        gf = 2.0 * n * k * d / (lloyd["ms"] * 1e-3) / 1e9 if lloyd else float("nan")
+        ratio_l = lloyd["ms"] / s["Lloyd"]["ms"] if lloyd and "Lloyd" in s else float("nan")
+        rel = abs(lloyd["inertia"] - s["Lloyd"]["inertia"]) / s["Lloyd"]["inertia"] if lloyd and "Lloyd" in s else float("nan")
+        data = 8 * n * d
+        mem = f"{rss[key] / data:.2f} ({rss[key] / 2**20:.0f} MiB / {data / 2**20:.0f} MiB)" if key in rss else "–"
+        iters = "/".join(sorted({f"{v['iters']:.0f}" for v in list(g.values()) + list(s.values())}))
+        print(f"| {n}, {d}, {k} | {iters} | {cell(s, 'Lloyd')} | {cell(s, 'Elkan')} | {cell(g, 'Lloyd')} | {cell(g, 'Hamerly')} "
+              f"| {cell(g, 'Elkan')} | {cell(g, 'Auto')} | {best_go / best_sk:.2f} | {ratio_l:.2f} | {gf:.1f} ({100 * gf / PEAK:.0f}%) "
+              f"| {rel:.1e} | {mem} |")
+    print()
+    print("Milliseconds per iteration, best pass; GFLOP/s counts 2·n·k·d per Lloyd iteration.")
+
+
+if __name__ == "__main__":
+    main()
