@@ -56,8 +56,12 @@ type KPrototypesConfig struct {
 	K int `json:"k"`
 	// Gamma weighs one categorical mismatch against squared numeric
 	// distance; 0 sets it from the data as GammaScale times the mean
-	// standard deviation of the numeric columns (Huang 1997, 1998). With no
-	// numeric column Gamma does not change the clustering, and 0 means 1.
+	// (weighted, population) standard deviation of the numeric columns, as
+	// Huang suggests (Z. Huang, "Clustering large data sets with mixed
+	// numeric and categorical values", PAKDD 1997; and Huang 1998). With
+	// standardized numeric columns the automatic Gamma is GammaScale. With
+	// no numeric column, or none that varies, 0 means 1 (with no numeric
+	// column Gamma does not change the clustering).
 	Gamma float64 `json:"gamma,omitempty"`
 	// GammaScale is the fraction of the mean numeric standard deviation
 	// that an automatic Gamma takes; 0 means 0.5, the middle of the range
@@ -180,6 +184,12 @@ func (m *KPrototypesModel) check(num []float64, cat []int32) error {
 	if len(m.Centers) == 0 || len(m.Modes) != len(m.Centers) {
 		return fmt.Errorf("cluster: k-prototypes: model has %d centres and %d modes: %w", len(m.Centers), len(m.Modes), ErrInvalidInput)
 	}
+	for c := range m.Centers {
+		if len(m.Centers[c]) != len(m.Centers[0]) || len(m.Modes[c]) != len(m.Modes[0]) {
+			return fmt.Errorf("cluster: k-prototypes: model's cluster %d has %d numeric and %d categorical values, cluster 0 has %d and %d: %w",
+				c, len(m.Centers[c]), len(m.Modes[c]), len(m.Centers[0]), len(m.Modes[0]), ErrInvalidInput)
+		}
+	}
 	if len(num) != m.NumericWidth() || len(cat) != m.CategoricalWidth() {
 		return fmt.Errorf("cluster: k-prototypes: row has %d numeric and %d categorical values, model has %d and %d: %w",
 			len(num), len(cat), m.NumericWidth(), m.CategoricalWidth(), ErrInvalidInput)
@@ -207,7 +217,7 @@ func (m *KPrototypesModel) Predict(num []float64, cat []int32) (label int, cost 
 	}
 	best, bestD := 0, math.Inf(1)
 	for c := range m.Centers {
-		d := kpCost(num, cat, m.Centers[c], m.Modes[c], m.Gamma)
+		d := kpCostBelow(num, cat, m.Centers[c], m.Modes[c], m.Gamma, bestD)
 		if d < bestD {
 			best, bestD = c, d
 		}

@@ -359,6 +359,9 @@ func TestKPrototypesBadInput(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidInput, "bad code")
 	_, _, err = (&KPrototypesModel{}).Predict(nil, nil)
 	assert.ErrorIs(t, err, ErrInvalidInput, "empty model")
+	ragged := &KPrototypesModel{Centers: [][]float64{{1, 2}, {1}}, Modes: [][]int32{{0, 0}, {0, 0}}}
+	_, _, err = ragged.Predict([]float64{1, 2}, []int32{0, 0})
+	assert.ErrorIs(t, err, ErrInvalidInput, "ragged model")
 	assert.ErrorIs(t, m.PredictTo(make([]int, 2), num, cat), ErrInvalidInput, "dst length")
 	assert.ErrorIs(t, m.CostsTo(make([]float64, 1), []float64{1, 2}, []int32{0, 0}), ErrInvalidInput, "costs dst length")
 	// An unseen code is valid: it matches no mode.
