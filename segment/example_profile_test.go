@@ -9,7 +9,7 @@ import (
 	"github.com/strataseg/strata/segment"
 )
 
-func exampleAccounts() ([]segment.Account, []segment.Assignment) {
+func profExampleAccounts() ([]segment.Account, []segment.Assignment) {
 	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	mk := func(id, industry, country string, employees, spend float64) segment.Account {
 		return segment.Account{ID: id, Industry: industry, Country: country, Employees: segment.N(employees),
@@ -39,7 +39,7 @@ func exampleAccounts() ([]segment.Account, []segment.Assignment) {
 }
 
 func ExampleProfile() {
-	accts, assigns := exampleAccounts()
+	accts, assigns := profExampleAccounts()
 	report, err := segment.Profile(slices.Values(accts), assigns, segment.ProfileConfig{
 		Reference:  time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC),
 		MinSupport: 2, // tiny example: list categories held by 2 accounts
@@ -58,7 +58,7 @@ func ExampleProfile() {
 }
 
 func ExampleProfileReport_WriteText() {
-	accts, assigns := exampleAccounts()
+	accts, assigns := profExampleAccounts()
 	report, err := segment.Profile(slices.Values(accts), assigns, segment.ProfileConfig{MinSupport: 2, Top: 1})
 	if err != nil {
 		fmt.Println(err)

@@ -337,6 +337,7 @@ type profiler struct {
 	nums      map[string]*profNum
 	cats      map[string]*profCat
 	techSeen  map[string]bool
+	keys      map[[2]string]string // (map, key) → "map[key]"
 }
 
 func newProfiler(assigns []Assignment, c ProfileConfig) *profiler {
@@ -348,7 +349,18 @@ func newProfiler(assigns []Assignment, c ProfileConfig) *profiler {
 		nums:     map[string]*profNum{},
 		cats:     map[string]*profCat{},
 		techSeen: map[string]bool{},
+		keys:     map[[2]string]string{},
 	}
+}
+
+// key returns the field name of a map entry, "survey[q]", built once.
+func (p *profiler) key(m, k string) string {
+	f, ok := p.keys[[2]string{m, k}]
+	if !ok {
+		f = m + "[" + k + "]"
+		p.keys[[2]string{m, k}] = f
+	}
+	return f
 }
 
 // profListIDs formats up to 5 IDs and how many more there are.
@@ -624,7 +636,7 @@ func (p *profiler) add(a *Account) error {
 			return bad(m.name+"["+k+"]", m.vals[k])
 		}
 		for k, v := range m.vals {
-			p.num(s, m.name+"["+k+"]", v, false)
+			p.num(s, p.key(m.name, k), v, false)
 		}
 	}
 
@@ -674,7 +686,7 @@ func (p *profiler) add(a *Account) error {
 		p.catText(s, "churned", a.Churned.String())
 	}
 	for k, v := range a.Text {
-		p.catText(s, "text["+k+"]", v)
+		p.catText(s, p.key("text", k), v)
 	}
 	return nil
 }
