@@ -279,6 +279,8 @@ func (c Config) Validate() error {
 				bad("names", "entry %d is empty", i)
 			case seen[n]:
 				bad("names", "%q appears twice", n)
+			case n == "unknown" && c.Measure == MeasureCustom:
+				bad("names", "%q is the segment of unknown values", n)
 			}
 			seen[n] = true
 		}

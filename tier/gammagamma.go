@@ -143,6 +143,10 @@ func (g GammaGamma) ExpectedSpend(x, m float64) float64 {
 func CLV(bg BGNBD, gg GammaGamma, s Summary, months int, monthlyDiscount, unitsPerMonth float64) float64 {
 	spend := gg.ExpectedSpend(float64(s.Frequency), s.Monetary)
 	x := float64(s.Frequency)
+	if monthlyDiscount == 0 {
+		// Undiscounted, the monthly sum telescopes.
+		return spend * bg.ExpectedPurchases(float64(months)*unitsPerMonth, x, s.Recency, s.T)
+	}
 	var clv, prev float64
 	for i := 1; i <= months; i++ {
 		e := bg.ExpectedPurchases(float64(i)*unitsPerMonth, x, s.Recency, s.T)

@@ -195,7 +195,7 @@ func TestRetailHoldout(t *testing.T) {
 	require.NoError(t, err)
 	tm := m.(*Model)
 	bg, gg := *tm.BGNBD, *tm.GammaGamma
-	t.Logf("BG/NBD (weeks): r=%.4f alpha=%.4f a=%.4f b=%.4f LL=%.1f n=%d", bg.R, bg.Alpha, bg.A, bg.B, bg.LogLikelihood, bg.N)
+	t.Logf("BG/NBD (weeks): r=%.4f alpha=%.4f a=%.4g b=%.4g LL=%.1f n=%d", bg.R, bg.Alpha, bg.A, bg.B, bg.LogLikelihood, bg.N)
 	t.Logf("Gamma-Gamma: p=%.4f q=%.4f v=%.4f n=%d", gg.P, gg.Q, gg.V, gg.N)
 
 	weeks := float64(dayNumber(holdoutEnd)-dayNumber(calibrationEnd)) / 7
@@ -278,4 +278,48 @@ func corr(x, y []float64) float64 {
 		syy += (y[i] - my) * (y[i] - my)
 	}
 	return sxy / math.Sqrt(sxx*syy)
+}
+
+// TestRetailCLV tiers the online-retail customers by predicted 12-month
+// value, fitted on all the data; VALIDATION.md reports the figures.
+func TestRetailCLV(t *testing.T) {
+	accts, _ := readRetail(t)
+	s, err := New(Config{Measure: MeasureCLV, HorizonMonths: 12, Discount: 0.01})
+	require.NoError(t, err)
+	start := time.Now()
+	m, err := s.Fit(context.Background(), slices.Values(accts))
+	require.NoError(t, err)
+	t.Logf("fit on %d customers in %v", len(accts), time.Since(start))
+	tm := m.(*Model)
+	assert.Equal(t, time.Date(2011, 12, 9, 12, 50, 0, 0, time.UTC), tm.AsOf, "latest invoice")
+	bg, gg := tm.BGNBD, tm.GammaGamma
+	t.Logf("BG/NBD (weeks): r=%.4f alpha=%.4f a=%.4g b=%.4g LL=%.1f n=%d", bg.R, bg.Alpha, bg.A, bg.B, bg.LogLikelihood, bg.N)
+	t.Logf("Gamma-Gamma: p=%.4f q=%.4f v=%.4f n=%d", gg.P, gg.Q, gg.V, gg.N)
+	// The Gamma-Gamma model takes spend independent of frequency.
+	var xs, ms []float64
+	for i := range accts {
+		sm, err := Summarize(accts[i].Orders, tm.AsOf, week)
+		require.NoError(t, err)
+		if sm.Frequency > 0 {
+			xs, ms = append(xs, float64(sm.Frequency)), append(ms, sm.Monetary)
+		}
+	}
+	t.Logf("correlation of frequency and spend among %d repeat buyers: %.3f", len(xs), corr(xs, ms))
+	var total float64
+	for _, v := range tm.Values {
+		total += v
+	}
+	t.Logf("total predicted 12-month value %.0f", total)
+	t.Logf("| tier | customers | share of customers | share of predicted value | mean predicted value | lowest |")
+	for k, seg := range tm.Tiers {
+		low := 0.0
+		if k < len(tm.Bounds) {
+			low = tm.Bounds[k]
+		}
+		t.Logf("| %s | %d | %.1f%% | %.1f%% | %.0f | %.0f |", seg.ID, tm.Counts[k], 100*float64(tm.Counts[k])/float64(tm.N), 100*tm.Values[k]/total, tm.Values[k]/float64(tm.Counts[k]), low)
+	}
+	assert.InDelta(t, 0.80, tm.Values[0]/total, 0.01, "tier A's share of predicted value")
+	as, err := m.Assign(&accts[0])
+	require.NoError(t, err)
+	t.Logf("%s: %s; %v", as.AccountID, as.Segment.ID, as.Reasons)
 }

@@ -64,7 +64,6 @@ func (c *Config) gather(a *segment.Account, asOf time.Time, filter bool) facts {
 	case MeasureRevenue, MeasureMargin:
 		f.hist = Historical(a.Orders, histAsOf)
 	case MeasureCLV:
-		f.hist = Historical(a.Orders, histAsOf)
 		f.buys.add(a.Orders, asOf, filter)
 	case MeasureContract:
 		f.subs = a.Subscriptions
@@ -98,6 +97,10 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 		keys   []bool
 	)
 	filter := !c.AsOf.IsZero()
+	isKey := make(map[string]bool, len(c.KeyAccounts))
+	for _, id := range c.KeyAccounts {
+		isKey[id] = true
+	}
 	for a := range accts {
 		if len(fs)%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -123,7 +126,7 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 			}
 		}
 		fs = append(fs, c.gather(&a, c.AsOf, filter))
-		keys = append(keys, slices.Contains(c.KeyAccounts, a.ID))
+		keys = append(keys, isKey[a.ID])
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

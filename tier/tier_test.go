@@ -507,6 +507,11 @@ func TestBGNBDFunctions(t *testing.T) {
 	assert.ErrorIs(t, err, segment.ErrInvalidConfig)
 
 	g := GammaGamma{P: 6.25, Q: 3.74, V: 15.45}
+	// Undiscounted, the monthly sum is the spend times the purchases over
+	// the whole horizon.
+	s := Summary{Frequency: 2, Recency: 30.43, T: 38.86, Monetary: 22.35}
+	assert.InDelta(t, g.ExpectedSpend(2, 22.35)*m.ExpectedPurchases(52, 2, 30.43, 38.86), CLV(m, g, s, 12, 0, 52.0/12), 1e-9)
+	assert.Less(t, CLV(m, g, s, 12, 0.01, 52.0/12), CLV(m, g, s, 12, 0, 52.0/12), "discounting lowers the value")
 	assert.InDelta(t, 6.25*15.45/2.74, g.ExpectedSpend(0, 0), 1e-9, "population mean")
 	assert.InDelta(t, 6.25*(15.45+2*22.35)/(6.25*2+3.74-1), g.ExpectedSpend(2, 22.35), 1e-9)
 	_, err = FitGammaGamma([]Summary{{T: 5}})
