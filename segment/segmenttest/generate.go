@@ -99,7 +99,7 @@ func Accounts(n int, seed uint64) []segment.Account {
 //     by industry times log-normal noise (so revenue and employees
 //     correlate, r ≈ 0.9 on logs); founding year older for larger firms;
 //     growth by industry, higher for younger and smaller firms; 20
-//     countries weighted as a US vendor's base (US ≈ 38%, then GB, DE, FR…)
+//     countries weighted as a US vendor's base (US ≈ 36%, then GB, DE, FR…)
 //     with regions, cities and a sales territory (Text["territory"]);
 //     customer type by industry.
 //   - Sophistication (Truth.Sophistication) rises with size and the
