@@ -62,3 +62,19 @@ func ExampleFitOneHot() {
 	// "Aerospace" [0 0 1]
 	// ""         [0 0 0]
 }
+
+// Reading a centre found on transformed data in the input's units.
+func ExamplePipeline_InverseTransformRow() {
+	x := mat.NewDense(4, 1, []float64{100, 1_000, 10_000, 100_000})
+	p, err := cluster.FitPipeline([]cluster.ColumnSpec{{Name: "employees", Log: cluster.LogLog1p, Scale: cluster.ScaleStandard}}, x)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	centre := []float64{0} // the mean of the transformed column
+	employees := make([]float64, 1)
+	_ = p.InverseTransformRow(employees, centre)
+	fmt.Printf("%.0f employees\n", employees[0])
+	// Output:
+	// 3162 employees
+}

@@ -424,6 +424,41 @@ func (p *Pipeline) transformRow(dst, row []float64, i int) error {
 	return nil
 }
 
+// InverseTransformRow maps a transformed row (len(row) == OutputWidth;
+// indicator columns are ignored) back to the input's units (len(dst) ==
+// InputWidth): it undoes the scaling and the logarithm, so a cluster centre
+// found on transformed data can be read as revenue or headcount. Imputation
+// cannot be undone; a centre's indicator column says how many of its rows
+// were imputed. Values whose inverse overflows become ±MaxFloat64.
+func (p *Pipeline) InverseTransformRow(dst, row []float64) error {
+	if w := p.OutputWidth(); len(row) != w {
+		return fmt.Errorf("cluster: pipeline: row has %d values, want %d: %w", len(row), w, ErrInvalidInput)
+	}
+	if len(dst) != len(p.Columns) {
+		return fmt.Errorf("cluster: pipeline: dst has %d values, want %d: %w", len(dst), len(p.Columns), ErrInvalidInput)
+	}
+	for j := range p.Columns {
+		c := &p.Columns[j]
+		v := row[j]
+		if !ppFinite(v) {
+			return ppBadValue(-1, j, ppColumnName(c.Name, j), v, "not finite")
+		}
+		v = v*c.Divisor + c.Center
+		switch c.Log {
+		case LogLog1p:
+			v = math.Expm1(v)
+		case LogSignedLog1p:
+			if v < 0 {
+				v = -math.Expm1(-v)
+			} else {
+				v = math.Expm1(v)
+			}
+		}
+		dst[j] = max(-math.MaxFloat64, min(v, math.MaxFloat64))
+	}
+	return nil
+}
+
 // Transform transforms every row of src into dst. dst must be empty (a zero
 // mat.Dense, which Transform sizes) or have src's number of rows and
 // OutputWidth columns. On error, dst's contents are unspecified.

@@ -128,6 +128,23 @@ func TestPipelineChain(t *testing.T) {
 		require.NoError(t, p.TransformRow(row, x.RawRowView(i)))
 		assert.Equal(t, out.RawRowView(i), row, "row %d", i)
 	}
+	// The inverse gives back the observed values, and the fill for the
+	// imputed one.
+	inv := make([]float64, 3)
+	for i := range 5 {
+		require.NoError(t, p.InverseTransformRow(inv, out.RawRowView(i)))
+		for j := range 3 {
+			want := x.At(i, j)
+			if math.IsNaN(want) {
+				want = p.Columns[j].Fill
+			}
+			assert.InDelta(t, want, inv[j], 1e-9*math.Max(1, math.Abs(want)), "inverse of row %d column %d", i, j)
+		}
+	}
+	assert.ErrorIs(t, p.InverseTransformRow(inv, row[:3]), ErrInvalidInput, "short row")
+	assert.ErrorIs(t, p.InverseTransformRow(inv, []float64{nan, 0, 0, 0}), ErrInvalidInput, "NaN")
+	require.NoError(t, p.InverseTransformRow(inv, []float64{1e300, 0, 0, 0}))
+	assert.InDelta(t, math.MaxFloat64, inv[0], 0, "overflow clamps")
 	// JSON round trip.
 	b, err := json.Marshal(p)
 	require.NoError(t, err)
