@@ -13,11 +13,9 @@ package main
 //go:generate go run ./internal/gendata -o accounts.jsonl -n 600 -seed 2026
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"io"
 	"iter"
@@ -87,25 +85,18 @@ func run(w io.Writer) error {
 	return nil
 }
 
-// decode reads the embedded JSON Lines, one account per line.
+// decode reads the embedded JSON Lines, one account per line, with
+// strata's strict reader: a bad line is an error naming its row and field.
 func decode(data []byte) ([]segment.Account, error) {
-	var accts []segment.Account
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
-	for line := 1; sc.Scan(); line++ {
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
-		}
-		var a segment.Account
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
-		if err := a.Validate(); err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
-		accts = append(accts, a)
+	r, err := segment.NewJSONLReader(bytes.NewReader(data), segment.JSONLOptions{})
+	if err != nil {
+		return nil, err
 	}
-	return accts, sc.Err()
+	accts := slices.Collect(r.All())
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return accts, nil
 }
 
 // analyze fits each segmenter, assigns every account and profiles the

@@ -4,12 +4,12 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 
+	"github.com/strataseg/strata/segment"
 	"github.com/strataseg/strata/segment/segmenttest"
 )
 
@@ -29,20 +29,7 @@ func write(path string, n int, seed uint64) error {
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for _, a := range segmenttest.Accounts(n, seed) {
-		if err := a.Validate(); err != nil {
-			f.Close()
-			return err
-		}
-		if err := enc.Encode(&a); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
+	if err := segment.WriteJSONL(f, slices.Values(segmenttest.Accounts(n, seed))); err != nil {
 		f.Close()
 		return err
 	}
