@@ -71,10 +71,10 @@ func ExamplePipeline_InverseTransformRow() {
 		fmt.Println(err)
 		return
 	}
-	centre := []float64{0} // the mean of the transformed column
+	centre := []float64{0} // the mean of ln(1+employees): 1 + the geometric mean of 1+employees
 	employees := make([]float64, 1)
 	_ = p.InverseTransformRow(employees, centre)
 	fmt.Printf("%.0f employees\n", employees[0])
 	// Output:
-	// 3162 employees
+	// 3170 employees
 }
