@@ -71,7 +71,7 @@ func ExamplePipeline_InverseTransformRow() {
 		fmt.Println(err)
 		return
 	}
-	centre := []float64{0} // the mean of ln(1+employees): 1 + the geometric mean of 1+employees
+	centre := []float64{0} // the mean of ln(1+employees): the geometric mean of 1+employees, less 1
 	employees := make([]float64, 1)
 	_ = p.InverseTransformRow(employees, centre)
 	fmt.Printf("%.0f employees\n", employees[0])
