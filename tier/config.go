@@ -205,7 +205,8 @@ type Config struct {
 	// Workers bounds the goroutines that compute values in Fit; zero:
 	// GOMAXPROCS. The Model does not depend on it.
 	Workers int `json:"workers,omitempty"`
-	// Progress, if not nil, is called as Fit goes.
+	// Progress, if not nil, is called as Fit goes, by one goroutine at a
+	// time.
 	Progress func(segment.Progress) `json:"-"`
 }
 

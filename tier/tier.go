@@ -177,13 +177,11 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 				for i := lo; i < hi; i++ {
 					vals[i] = m.value(&fs[i])
 				}
+				// Progress is called by one goroutine at a time.
 				mu.Lock()
 				done += hi - lo
-				d := done
+				progress("valuing", done, len(fs))
 				mu.Unlock()
-				if c.Progress != nil {
-					progress("valuing", d, len(fs))
-				}
 			}
 		})
 	}
