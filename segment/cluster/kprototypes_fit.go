@@ -180,7 +180,7 @@ func kpCostBelow(xn []float64, xc []int32, cn []float64, cm []int32, gamma, boun
 		diff := uint32(v ^ cm[j])
 		mis += ((diff | -diff) >> 31) & (uint32(^v) >> 31)
 	}
-	return s + gamma*float64(mis)
+	return min(s+gamma*float64(mis), bound)
 }
 
 // kpChunkRows is the number of rows per chunk of parallel work; results
@@ -475,7 +475,7 @@ func (f *kpFitter) seed(rng *rand.Rand) (*kpRun, error) {
 		if err := f.parallel(f.nChunks, func(ch int) {
 			lo, hi := f.chunk(ch)
 			for i := lo; i < hi; i++ {
-				r.dist[i] = min(r.dist[i], f.rowCost(r, i, c))
+				r.dist[i] = kpCostBelow(d.numRow(i), d.catRow(i), r.centers[c*d.p:(c+1)*d.p], r.modes[c*d.m:(c+1)*d.m], f.gamma, r.dist[i])
 			}
 		}); err != nil {
 			return nil, err

@@ -761,3 +761,26 @@ func FuzzKPrototypesPredict(f *testing.F) {
 		assert.False(t, math.IsNaN(cost))
 	})
 }
+
+func TestKPCostBelow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	for range 2000 {
+		xn, cn := []float64{rng.NormFloat64(), rng.NormFloat64()}, []float64{rng.NormFloat64(), rng.NormFloat64()}
+		xc, cm := make([]int32, 3), make([]int32, 3)
+		for j := range xc {
+			xc[j], cm[j] = int32(rng.IntN(4)-1), int32(rng.IntN(4)-1)
+		}
+		gamma, bound := rng.Float64()*2, rng.Float64()*6
+		full := kpCost(xn, xc, cn, cm, gamma)
+		assert.Equal(t, math.Min(full, bound), kpCostBelow(xn, xc, cn, cm, gamma, bound), "%v %v %v %v", xn, xc, cn, cm)
+		assert.Equal(t, full, kpCostBelow(xn, xc, cn, cm, gamma, math.Inf(1)))
+		// The branch-free mismatch count is the plain one.
+		mis := 0
+		for j, v := range xc {
+			if v >= 0 && v != cm[j] {
+				mis++
+			}
+		}
+		assert.InDelta(t, gamma*float64(mis), full-kpCost(xn, nil, cn, nil, 0), 1e-12)
+	}
+}
