@@ -1,7 +1,8 @@
 // Command quickstart segments 600 sample B2B accounts with two simple rule
-// segmenters, a size band and a lifecycle-and-engagement rule, and prints
-// each segmentation's profile: size, share of accounts and of revenue, and
-// what sets each segment apart.
+// segmenters, a size band and a lifecycle-and-engagement rule, layers them
+// into one segmentation (merging combinations under 3% of the accounts into
+// "Other"), and prints each segmentation's profile: size, share of accounts
+// and of revenue, and what sets each segment apart.
 //
 // The sample accounts in accounts.jsonl are synthetic, made by strata's
 // generator (segmenttest.Accounts, seed 2026; see go:generate below); their
@@ -18,7 +19,6 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"slices"
 	"strconv"
@@ -72,15 +72,14 @@ func run(w io.Writer) error {
 			break
 		}
 	}
-	fmt.Fprintf(w, "\nWhy %s (%s) is where it is:\n", a.ID, a.Name)
-	for _, s := range sections {
-		as, err := s.model.Assign(a)
-		if err != nil {
-			return err
-		}
-		for _, r := range as.Reasons {
-			fmt.Fprintf(w, "  %s: %s\n", as.Segment.Name, r.Text)
-		}
+	layered := sections[len(sections)-1]
+	as, err := layered.model.Assign(a)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nWhy %s (%s) is in %s:\n", a.ID, a.Name, as.Segment.Name)
+	for _, r := range as.Reasons {
+		fmt.Fprintf(w, "  %s\n", r.Text)
 	}
 	return nil
 }
@@ -102,12 +101,22 @@ func decode(data []byte) ([]segment.Account, error) {
 // analyze fits each segmenter, assigns every account and profiles the
 // segments.
 func analyze(ctx context.Context, accts []segment.Account) ([]section, error) {
+	size, err := sizeBands()
+	if err != nil {
+		return nil, err
+	}
+	eng, err := engagement()
+	if err != nil {
+		return nil, err
+	}
 	segmenters := []struct {
 		title string
 		s     segment.Segmenter
 	}{
-		{"Size bands (employees)", sizeBands()},
-		{"Lifecycle and engagement", engagement()},
+		{"Size bands (employees)", size},
+		{"Lifecycle and engagement", eng},
+		{"Size › engagement, layered (combinations under 3% merged into Other)",
+			segment.MinSize(segment.Layer(size, eng), segment.MinSizeConfig{Share: 0.03})},
 	}
 	var out []section
 	for _, sg := range segmenters {
@@ -115,29 +124,41 @@ func analyze(ctx context.Context, accts []segment.Account) ([]section, error) {
 		if err != nil {
 			return nil, err
 		}
-		assigns := make([]segment.Assignment, len(accts))
-		for i := range accts {
-			if assigns[i], err = m.Assign(&accts[i]); err != nil {
-				return nil, err
-			}
-		}
-		rep, err := segment.Profile(slices.Values(accts), assigns, segment.ProfileConfig{Reference: asOf})
+		res, err := segment.AssignAll(ctx, m, slices.Values(accts), 0)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, section{title: sg.title, model: m, assigns: assigns, report: rep})
+		rep, err := segment.Profile(slices.Values(accts), res.Assignments, segment.ProfileConfig{Reference: asOf})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, section{title: sg.title, model: m, assigns: res.Assignments, report: rep})
 	}
 	return out, nil
 }
 
-func sizeBands() segment.Segmenter {
+// rule wraps a func returning a segment ID and a reason as a
+// segment.AssignFunc.
+func rule(f func(a *segment.Account) (id, reason string)) segment.AssignFunc {
+	return func(a *segment.Account) (segment.Assignment, error) {
+		id, reason := f(a)
+		return segment.Assignment{
+			AccountID: a.ID,
+			Segment:   segment.Segment{ID: id},
+			Score:     1,
+			Reasons:   []segment.Reason{{Text: reason}},
+		}, nil
+	}
+}
+
+func sizeBands() (*segment.Rules, error) {
 	segs := []segment.Segment{
 		{ID: "size/enterprise", Name: "Enterprise", Description: "1,000 employees or more"},
 		{ID: "size/mid", Name: "Mid-market", Description: "100 to 999 employees"},
 		{ID: "size/small", Name: "Small business", Description: "fewer than 100 employees"},
 		{ID: "size/unknown", Name: "Size unknown", Description: "employees not known"},
 	}
-	return newRules("size", segs, func(a *segment.Account) (string, string) {
+	return segment.NewRules("size", segs, rule(func(a *segment.Account) (string, string) {
 		e, ok := a.Employees.Get()
 		switch {
 		case !ok:
@@ -148,10 +169,10 @@ func sizeBands() segment.Segmenter {
 			return "size/mid", "employees " + group(e) + " in 100–999 → Mid-market"
 		}
 		return "size/small", "employees " + group(e) + " < 100 → Small business"
-	})
+	}))
 }
 
-func engagement() segment.Segmenter {
+func engagement() (*segment.Rules, error) {
 	segs := []segment.Segment{
 		{ID: "engagement/healthy", Name: "Healthy customer"},
 		{ID: "engagement/at-risk", Name: "Customer at risk", Description: "low seat use or repeated tickets"},
@@ -159,7 +180,7 @@ func engagement() segment.Segmenter {
 		{ID: "engagement/engaged", Name: "Engaged prospect", Description: "recent activity or a demo request"},
 		{ID: "engagement/cold", Name: "Cold prospect"},
 	}
-	return newRules("engagement", segs, func(a *segment.Account) (string, string) {
+	return segment.NewRules("engagement", segs, rule(func(a *segment.Account) (string, string) {
 		since90 := asOf.AddDate(0, 0, -90)
 		var events, tickets int
 		demo := false
@@ -193,7 +214,7 @@ func engagement() segment.Segmenter {
 			return "engagement/engaged", strconv.Itoa(events) + " interactions in 90 days ≥ 3 → Engaged prospect"
 		}
 		return "engagement/cold", strconv.Itoa(events) + " interactions in 90 days < 3 → Cold prospect"
-	})
+	}))
 }
 
 // seatsUsedShare returns the latest seats used over seats purchased.
@@ -220,66 +241,4 @@ func group(v float64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
-}
-
-// rules is a Segmenter whose logic is a plain function: it learns nothing
-// from the data, so its Model is the list of segments.
-type rules struct {
-	method string
-	segs   []segment.Segment
-	f      func(a *segment.Account) (id, reason string)
-}
-
-func newRules(method string, segs []segment.Segment, f func(a *segment.Account) (id, reason string)) *rules {
-	for i := range segs {
-		segs[i].Method = method
-	}
-	return &rules{method: method, segs: segs, f: f}
-}
-
-func (r *rules) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (segment.Model, error) {
-	n := 0
-	for a := range accts {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if err := a.Validate(); err != nil {
-			return nil, fmt.Errorf("%s: %w", r.method, err)
-		}
-		n++
-	}
-	if n == 0 {
-		return nil, fmt.Errorf("%s: no accounts: %w", r.method, segment.ErrEmptyInput)
-	}
-	return &rulesModel{Header: segment.Header{Method: r.method, Version: 1}, List: r.segs, r: r}, nil
-}
-
-func (r *rules) DecodeModel(data []byte) (segment.Model, error) {
-	m, err := segment.DecodeJSON[rulesModel](data, r.method, 1)
-	if err != nil {
-		return nil, err
-	}
-	m.r = r
-	return m, nil
-}
-
-type rulesModel struct {
-	segment.Header
-	List []segment.Segment `json:"segments"`
-	r    *rules
-}
-
-func (m *rulesModel) Segments() []segment.Segment { return m.List }
-
-func (m *rulesModel) Assign(a *segment.Account) (segment.Assignment, error) {
-	if err := a.Validate(); err != nil {
-		return segment.Assignment{}, fmt.Errorf("%s: %w", m.r.method, err)
-	}
-	id, reason := m.r.f(a)
-	for _, s := range m.List {
-		if s.ID == id {
-			return segment.Assignment{AccountID: a.ID, Segment: s, Score: 1, Reasons: []segment.Reason{{Text: reason}}}, nil
-		}
-	}
-	return segment.Assignment{}, fmt.Errorf("%s: rule gave unknown segment %q", m.r.method, id)
 }

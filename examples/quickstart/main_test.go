@@ -22,7 +22,7 @@ func TestAnalyze(t *testing.T) {
 	require.NoError(t, err)
 	sections, err := analyze(context.Background(), accts)
 	require.NoError(t, err)
-	require.Len(t, sections, 2)
+	require.Len(t, sections, 3)
 	for _, s := range sections {
 		counts := map[string]int{}
 		for _, a := range s.assigns {
@@ -38,6 +38,9 @@ func TestAnalyze(t *testing.T) {
 		assert.Equal(t, len(accts), sum, s.title)
 		assert.InDelta(t, 1, revenue, 1e-9, s.title)
 		assert.Equal(t, len(counts), len(s.report.Segments), s.title)
+		for _, seg := range s.model.Segments() {
+			assert.Contains(t, counts, seg.ID, "%s: every segment of the model has accounts", s.title)
+		}
 	}
 }
 
@@ -96,5 +99,5 @@ func TestRunOutput(t *testing.T) {
 	}
 	why := strings.Index(out, "\nWhy A-")
 	require.GreaterOrEqual(t, why, 0, "an assignment is explained")
-	assert.Equal(t, len(sections), strings.Count(out[why:], " → "), "one reason per segmentation")
+	assert.Equal(t, 2, strings.Count(out[why:], " → "), "one reason per layer")
 }
