@@ -47,8 +47,8 @@ func (m BGNBD) validate() error {
 
 // FitBGNBD fits the BG/NBD model to the summaries by maximum likelihood
 // (equation 6 of Fader, Hardie & Lee 2005), by BFGS on the logarithms of
-// the parameters with the analytic gradient, from two starting points,
-// keeping the better.
+// the parameters with the analytic gradient; from a second starting point
+// if the first search does not converge, keeping the better.
 //
 // It returns an error wrapping [segment.ErrEmptyInput] when there are no
 // summaries or none has a repeat purchase (the likelihood then has no
@@ -222,7 +222,7 @@ func fitBGNBD(ctx context.Context, s []Summary) (BGNBD, error) {
 	best := BGNBD{LogLikelihood: math.Inf(-1)}
 	var lastErr error
 	for _, x0 := range starts {
-		x, err := maximize(ctx, x0, func(th, grad []float64) float64 {
+		x, converged, err := maximize(ctx, x0, func(th, grad []float64) float64 {
 			return d.logLik(math.Exp(th[0]), math.Exp(th[1]), math.Exp(th[2]), math.Exp(th[3]), grad)
 		})
 		if err != nil {
@@ -236,6 +236,9 @@ func fitBGNBD(ctx context.Context, s []Summary) (BGNBD, error) {
 		m.LogLikelihood = d.logLik(m.R, m.Alpha, m.A, m.B, nil)
 		if finite(m.LogLikelihood) && m.LogLikelihood > best.LogLikelihood {
 			best = m
+		}
+		if converged {
+			break // the second start is a fallback
 		}
 	}
 	if math.IsInf(best.LogLikelihood, -1) {

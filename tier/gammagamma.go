@@ -96,7 +96,7 @@ func fitGammaGamma(ctx context.Context, s []Summary) (GammaGamma, error) {
 	best := GammaGamma{LogLikelihood: math.Inf(-1)}
 	var lastErr error
 	for _, x0 := range starts {
-		x, err := maximize(ctx, x0, ll)
+		x, converged, err := maximize(ctx, x0, ll)
 		if err != nil {
 			if ctx.Err() != nil {
 				return GammaGamma{}, ctx.Err()
@@ -106,6 +106,9 @@ func fitGammaGamma(ctx context.Context, s []Summary) (GammaGamma, error) {
 		}
 		if l := ll(x, nil); finite(l) && l > best.LogLikelihood {
 			best = GammaGamma{P: math.Exp(x[0]), Q: math.Exp(x[1]), V: math.Exp(x[2]), LogLikelihood: l, N: len(xs), MeanSpend: mean}
+		}
+		if converged {
+			break // the second start is a fallback
 		}
 	}
 	if math.IsInf(best.LogLikelihood, -1) {

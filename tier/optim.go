@@ -15,16 +15,17 @@ const maxLogParam = 30
 // Armijo condition. f returns the objective at x and, when grad is not nil,
 // stores its gradient there. The objective is scaled by 1/|f(x0)| so that
 // the stopping thresholds are relative. Parameters stay within
-// ±maxLogParam.
+// ±maxLogParam. It reports whether the search converged: the largest
+// component of the scaled gradient at the point returned is below 1e-6.
 //
 // gonum's optimize package would serve, but it imports gonum's stat/distmv
 // and with it golang.org/x/tools, a module strata does not otherwise need;
 // the problems here have 3 or 4 parameters, for which this is enough.
-func maximize(ctx context.Context, x0 []float64, f func(x, grad []float64) float64) ([]float64, error) {
+func maximize(ctx context.Context, x0 []float64, f func(x, grad []float64) float64) (x []float64, converged bool, err error) {
 	n := len(x0)
 	scale := math.Abs(f(x0, nil))
 	if !finite(scale) || scale == 0 {
-		return nil, errors.New("the likelihood is not finite at the start")
+		return nil, false, errors.New("the likelihood is not finite at the start")
 	}
 	inside := func(x []float64) bool {
 		for _, v := range x {
@@ -48,11 +49,11 @@ func maximize(ctx context.Context, x0 []float64, f func(x, grad []float64) float
 		}
 		return v
 	}
-	x := append([]float64(nil), x0...)
+	x = append([]float64(nil), x0...)
 	g := make([]float64, n)
 	fx := obj(x, g)
 	if !finite(fx) {
-		return nil, errors.New("the likelihood is not finite at the start")
+		return nil, false, errors.New("the likelihood is not finite at the start")
 	}
 	h := make([]float64, n*n) // inverse Hessian approximation
 	resetH := func() {
@@ -72,11 +73,11 @@ func maximize(ctx context.Context, x0 []float64, f func(x, grad []float64) float
 	for iter := 0; iter < maxIter; iter++ {
 		if iter%16 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 		}
 		if normInf(g) < gradTol {
-			return x, nil
+			return x, normInf(g) < 1e-6, nil
 		}
 		// d = −H g
 		slope := 0.0
@@ -115,7 +116,7 @@ func maximize(ctx context.Context, x0 []float64, f func(x, grad []float64) float
 		if !ok {
 			// No decrease along d: at the precision of the objective, x is
 			// the minimum.
-			return x, nil
+			return x, normInf(g) < 1e-6, nil
 		}
 		for i := range n {
 			s[i] = xn[i] - x[i]
@@ -130,7 +131,7 @@ func maximize(ctx context.Context, x0 []float64, f func(x, grad []float64) float
 		copy(g, gn)
 		fx = fn
 		if stalls >= 5 {
-			return x, nil
+			return x, normInf(g) < 1e-6, nil
 		}
 		sy := dot(s, y)
 		if sy <= 1e-12*math.Sqrt(dot(s, s)*dot(y, y)) {
@@ -160,7 +161,7 @@ func maximize(ctx context.Context, x0 []float64, f func(x, grad []float64) float
 			}
 		}
 	}
-	return x, nil
+	return x, normInf(g) < 1e-6, nil
 }
 
 func dot(a, b []float64) float64 {
