@@ -80,6 +80,9 @@ func benchKMeans(b *testing.B, alg cluster.Algorithm) {
 			b.ReportMetric(2*float64(sh.n*sh.d*sh.k)*it/perFit/1e9, "GFLOP/s")
 			b.ReportMetric(it, "iters")
 			b.ReportMetric(m.Inertia, "inertia")
+			// The metric above is printed to a few digits; compare.py reads
+			// the full value from this log line.
+			b.Logf("inertia %s %.17g", b.Name(), m.Inertia)
 		})
 	}
 }

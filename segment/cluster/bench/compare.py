@@ -17,9 +17,16 @@ PEAK = 222.0
 LINE = re.compile(r"^Benchmark(\w+)/n=(\d+)/d=(\d+)/k=(\d+)(?:-\d+)?\s+\d+\s+(.*)$")
 
 
+FULL = re.compile(r"inertia Benchmark(\w+)/n=(\d+)/d=(\d+)/k=(\d+) (\S+)$")
+
+
 def parse(path):
-    out = {}
+    out, full = {}, {}
     for line in open(path):
+        m = FULL.search(line.strip())
+        if m:
+            full[(m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4)))] = float(m.group(5))
+            continue
         m = LINE.match(line.strip())
         if not m:
             continue
@@ -31,6 +38,9 @@ def parse(path):
         best = out.setdefault(key, {}).get(alg)
         if best is None or ms < best["ms"]:
             out[key][alg] = {"ms": ms, "iters": vals["iters"], "inertia": vals["inertia"]}
+    for (alg, n, d, k), v in full.items():
+        if alg in out.get((n, d, k), {}):
+            out[(n, d, k)][alg]["inertia"] = v
     return out
 
 

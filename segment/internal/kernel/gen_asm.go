@@ -38,6 +38,8 @@ type isa struct {
 	lanes int    // float64 lanes per vector
 	reg   string // "Z" or "Y"
 	rows  int    // rows per full block
+	// second: also track the second-smallest distance (nearest2*)
+	second bool
 	// register numbering
 	acc   func(r, q int) int // accumulator for row r, vector q of the groups in flight
 	state func(r int) (b, i, s int)
@@ -66,7 +68,10 @@ func main() {
 		},
 	}
 	for _, v := range []isa{avx512, avx2} {
-		gen(v)
+		for _, second := range []bool{false, true} {
+			v.second = second
+			gen(v)
+		}
 	}
 	if err := os.WriteFile(*outName, out.Bytes(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -80,6 +85,11 @@ func main() {
 //	DI column counter, R8 ct group, R9 meta group, R10 x column,
 //	R11 x column + d*8, R12 ct column (and a temp afterwards), R13 d*64.
 func gen(v isa) {
+	if v.second {
+		v.name = "2" + v.name
+	} else {
+		v.name = "1" + v.name
+	}
 	fmt.Fprintln(&out)
 	fmt.Fprintf(&out, "// func nearest%s(x, xnorm, ct, meta *float64, labels *int32, d1, d2 *float64, n, d, kg int)\n", v.name)
 	fmt.Fprintf(&out, "TEXT ·nearest%s(SB), NOSPLIT, $0-80\n", v.name)
@@ -95,9 +105,9 @@ func gen(v isa) {
 		p("VMOVQ AX, X10")
 		p("VBROADCASTSD X10, Z10")
 	}
-	full := fmt.Sprintf("%sfull", v.name)
-	tail := fmt.Sprintf("%stail", v.name)
-	done := fmt.Sprintf("%sdone", v.name)
+	full := fmt.Sprintf("n%sfull", v.name)
+	tail := fmt.Sprintf("n%stail", v.name)
+	done := fmt.Sprintf("n%sdone", v.name)
 	label(full)
 	p("MOVQ n+56(FP), AX")
 	p("SUBQ BX, AX")
@@ -136,7 +146,7 @@ func (v isa) inf() string {
 
 // block emits the code for R rows starting at row BX (x at SI).
 func block(v isa, R int) {
-	pre := fmt.Sprintf("%s_r%d_", v.name, R)
+	pre := fmt.Sprintf("n%s_r%d_", v.name, R)
 	H := 8 / v.lanes // vectors per group of 8 centres
 	// Initialise the lane state: best = +Inf, second = +Inf, index = 0.
 	if v.reg == "Y" {
@@ -144,14 +154,18 @@ func block(v isa, R int) {
 		for r := range R {
 			b, i, s := v.state(r)
 			p("VMOVAPD %s, %s", inf, v.r(b))
-			p("VMOVAPD %s, %s", inf, v.r(s))
+			if v.second {
+				p("VMOVAPD %s, %s", inf, v.r(s))
+			}
 			p("VXORPD %s, %s, %s", v.r(i), v.r(i), v.r(i))
 		}
 	} else {
 		for r := range R {
 			b, i, s := v.state(r)
 			p("VMOVAPD Z10, %s", v.r(b))
-			p("VMOVAPD Z10, %s", v.r(s))
+			if v.second {
+				p("VMOVAPD Z10, %s", v.r(s))
+			}
 			p("VXORPD %s, %s, %s", v.r(i), v.r(i), v.r(i))
 		}
 	}
@@ -177,17 +191,18 @@ func block(v isa, R int) {
 	}
 }
 
-// rowAddr returns the address of column l (tracked by R10/R11) of row r.
-func rowAddr(r int) string {
+// rowAddr returns the address of column l+u (l tracked by R10/R11) of row
+// r.
+func rowAddr(r, u int) string {
 	switch r {
 	case 0:
-		return "(R10)"
+		return fmt.Sprintf("%d(R10)", 8*u)
 	case 1:
-		return "(R10)(DX*1)"
+		return fmt.Sprintf("%d(R10)(DX*1)", 8*u)
 	case 2:
-		return "(R10)(DX*2)"
+		return fmt.Sprintf("%d(R10)(DX*2)", 8*u)
 	case 3:
-		return "(R11)(DX*2)"
+		return fmt.Sprintf("%d(R11)(DX*2)", 8*u)
 	}
 	panic("row")
 }
@@ -207,47 +222,62 @@ func groups(v isa, R, G, H int, loop string) {
 		p("LEAQ (SI)(DX*1), R11")
 	}
 	p("MOVQ R8, R12")
-	p("MOVQ d+64(FP), DI")
-	label(loop)
-	ctAddr := func(q int) string {
+	ctAddr := func(q, u int) string {
 		g, h := q/H, q%H
-		off := h * v.lanes * 8
+		off := h*v.lanes*8 + 64*u
 		if g == 0 {
 			return fmt.Sprintf("%d(R12)", off)
 		}
 		return fmt.Sprintf("%d(R12)(R13*1)", off)
 	}
-	if v.reg == "Z" {
-		// Centre vectors in Z8/Z9, broadcast columns of x in Z11..Z14.
-		for q := range nv {
-			p("VMOVUPD %s, Z%d", ctAddr(q), 8+q)
-		}
-		for r := range R {
-			p("VBROADCASTSD %s, Z%d", rowAddr(r), 11+r)
-		}
-		for r := range R {
+	// column u of the current pair
+	body := func(u int) {
+		if v.reg == "Z" {
+			// Centre vectors in Z8/Z9, broadcast columns of x in Z11..Z14.
 			for q := range nv {
-				p("VFMADD231PD Z%d, Z%d, %s", 8+q, 11+r, v.r(v.acc(r, q)))
+				p("VMOVUPD %s, Z%d", ctAddr(q, u), 8+q)
 			}
-		}
-	} else {
-		// Broadcast columns of x in Y14/Y15; centres straight from memory.
-		for r := range R {
-			p("VBROADCASTSD %s, Y%d", rowAddr(r), 14+r)
-		}
-		for q := range nv {
 			for r := range R {
-				p("VFMADD231PD %s, Y%d, %s", ctAddr(q), 14+r, v.r(v.acc(r, q)))
+				p("VBROADCASTSD %s, Z%d", rowAddr(r, u), 11+r)
+			}
+			for r := range R {
+				for q := range nv {
+					p("VFMADD231PD Z%d, Z%d, %s", 8+q, 11+r, v.r(v.acc(r, q)))
+				}
+			}
+		} else {
+			// Broadcast columns of x in Y14/Y15; centres straight from memory.
+			for r := range R {
+				p("VBROADCASTSD %s, Y%d", rowAddr(r, u), 14+r)
+			}
+			for q := range nv {
+				for r := range R {
+					p("VFMADD231PD %s, Y%d, %s", ctAddr(q, u), 14+r, v.r(v.acc(r, q)))
+				}
 			}
 		}
 	}
-	p("ADDQ $8, R10")
+	// Columns two at a time, then the odd one; each accumulator still
+	// sees the columns in order.
+	p("MOVQ d+64(FP), DI")
+	p("SHRQ $1, DI")
+	p("JZ %sodd", loop)
+	label(loop)
+	body(0)
+	body(1)
+	p("ADDQ $16, R10")
 	if R > 3 {
-		p("ADDQ $8, R11")
+		p("ADDQ $16, R11")
 	}
-	p("ADDQ $64, R12")
+	p("ADDQ $128, R12")
 	p("DECQ DI")
 	p("JNZ %s", loop)
+	label(loop + "odd")
+	p("MOVQ d+64(FP), DI")
+	p("TESTQ $1, DI")
+	p("JZ %sdone", loop)
+	body(0)
+	label(loop + "done")
 
 	// t = ‖c‖² − 2·dot, then the lane-state update.
 	for q := range nv {
@@ -262,8 +292,10 @@ func groups(v isa, R, G, H int, loop string) {
 				p("VADDPD %s, %s, %s", a, a, a)
 				p("VMOVUPD %d(R9), Z15", cnOff)
 				p("VSUBPD %s, Z15, %s", a, a)
-				p("VMAXPD %s, %s, Z16", a, B)
-				p("VMINPD Z16, %s, %s", S, S)
+				if v.second {
+					p("VMAXPD %s, %s, Z16", a, B)
+					p("VMINPD Z16, %s, %s", S, S)
+				}
 				p("VCMPPD $1, %s, %s, K1", B, a)
 				p("VMOVAPD %s, K1, %s", a, B)
 				p("VMOVUPD %d(R9), K1, %s", idxOff, I)
@@ -271,8 +303,10 @@ func groups(v isa, R, G, H int, loop string) {
 				p("VADDPD %s, %s, %s", a, a, a)
 				p("VMOVUPD %d(R9), Y14", cnOff)
 				p("VSUBPD %s, Y14, %s", a, a)
-				p("VMAXPD %s, %s, Y15", a, B)
-				p("VMINPD Y15, %s, %s", S, S)
+				if v.second {
+					p("VMAXPD %s, %s, Y15", a, B)
+					p("VMINPD Y15, %s, %s", S, S)
+				}
 				p("VCMPPD $1, %s, %s, Y15", B, a)
 				p("VBLENDVPD Y15, %s, %s, %s", a, B, B)
 				p("VBLENDVPD Y15, %d(R9), %s, %s", idxOff, I, I)
@@ -322,18 +356,20 @@ func reduce(v isa, r int) {
 		p("VBLENDVPD Y%d, Y%d, Y%d, Y%d", t, i, inf, t)
 	}
 	hmin(v, t, lab, tmp)
-	p("VBROADCASTSD X%d, %s%d", lab, R, labb)
-	// Second smallest: the other lanes' minima and every lane's second.
-	if R == "Z" {
-		p("VCMPPD $0, Z%d, Z%d, K2", labb, i)
-		p("VMOVAPD Z%d, Z%d", b, t)
-		p("VMOVAPD Z%d, K2, Z%d", inf, t)
-	} else {
-		p("VCMPPD $0, Y%d, Y%d, Y%d", labb, i, t)
-		p("VBLENDVPD Y%d, Y%d, Y%d, Y%d", t, inf, b, t)
+	if v.second {
+		p("VBROADCASTSD X%d, %s%d", lab, R, labb)
+		// Second smallest: the other lanes' minima and every lane's second.
+		if R == "Z" {
+			p("VCMPPD $0, Z%d, Z%d, K2", labb, i)
+			p("VMOVAPD Z%d, Z%d", b, t)
+			p("VMOVAPD Z%d, K2, Z%d", inf, t)
+		} else {
+			p("VCMPPD $0, Y%d, Y%d, Y%d", labb, i, t)
+			p("VBLENDVPD Y%d, Y%d, Y%d, Y%d", t, inf, b, t)
+		}
+		p("VMINPD %s%d, %s%d, %s%d", R, s, R, t, R, t)
+		hmin(v, t, s2, tmp)
 	}
-	p("VMINPD %s%d, %s%d, %s%d", R, s, R, t, R, t)
-	hmin(v, t, s2, tmp)
 	// Stores.
 	p("VCVTTSD2SIQ X%d, AX", lab)
 	p("MOVQ labels+32(FP), R12")
@@ -345,8 +381,10 @@ func reduce(v isa, r int) {
 	p("VMAXSD X%d, X%d, X%d", tmp, m, m)
 	p("MOVQ d1+40(FP), R12")
 	p("VMOVSD X%d, %d(R12)(BX*8)", m, 8*r)
-	p("VADDSD X%d, X%d, X%d", s2, xn, s2)
-	p("VMAXSD X%d, X%d, X%d", tmp, s2, s2)
-	p("MOVQ d2+48(FP), R12")
-	p("VMOVSD X%d, %d(R12)(BX*8)", s2, 8*r)
+	if v.second {
+		p("VADDSD X%d, X%d, X%d", s2, xn, s2)
+		p("VMAXSD X%d, X%d, X%d", tmp, s2, s2)
+		p("MOVQ d2+48(FP), R12")
+		p("VMOVSD X%d, %d(R12)(BX*8)", s2, 8*r)
+	}
 }

@@ -31,11 +31,19 @@ func impl() string {
 // row-major) they write labels, d1 and d2 as Nearest2 does, from centres
 // packed by pack into kg groups of 8. xnorm, d1 and d2 must not be nil.
 //
+// The nearest1 variants leave d2 alone (it may then be nil).
+//
 //go:noescape
-func nearestAVX512(x, xnorm, ct, meta *float64, labels *int32, d1, d2 *float64, n, d, kg int)
+func nearest2AVX512(x, xnorm, ct, meta *float64, labels *int32, d1, d2 *float64, n, d, kg int)
 
 //go:noescape
-func nearestAVX2(x, xnorm, ct, meta *float64, labels *int32, d1, d2 *float64, n, d, kg int)
+func nearest2AVX2(x, xnorm, ct, meta *float64, labels *int32, d1, d2 *float64, n, d, kg int)
+
+//go:noescape
+func nearest1AVX512(x, xnorm, ct, meta *float64, labels *int32, d1, d2 *float64, n, d, kg int)
+
+//go:noescape
+func nearest1AVX2(x, xnorm, ct, meta *float64, labels *int32, d1, d2 *float64, n, d, kg int)
 
 // chunkRows bounds the rows per micro-kernel call when the caller leaves
 // out norms or distances, which then go to a small buffer on the stack.
@@ -95,22 +103,31 @@ func (p *Centres) nearest(labels []int32, dist, d2 []float64, x, xnorm []float64
 	if n == 0 {
 		return
 	}
-	kernel := nearestAVX2
+	var kernel func(x, xnorm, ct, meta *float64, labels *int32, d1, d2 *float64, n, d, kg int)
 	switch {
 	case len(p.ct) == 0:
 		// Packed for the pure-Go path (tests switch paths).
 		nearestGo(labels, dist, d2, x, xnorm, p.c, p.cnorm, d)
 		return
+	case useAVX512 && d2 != nil:
+		kernel = nearest2AVX512
 	case useAVX512:
-		kernel = nearestAVX512
+		kernel = nearest1AVX512
+	case useAVX2 && d2 != nil:
+		kernel = nearest2AVX2
 	case useAVX2:
+		kernel = nearest1AVX2
 	default:
 		nearestGo(labels, dist, d2, x, xnorm, p.c, p.cnorm, d)
 		return
 	}
 	kg := len(p.meta) / 16
-	if xnorm != nil && dist != nil && d2 != nil {
-		kernel(&x[0], &xnorm[0], &p.ct[0], &p.meta[0], &labels[0], &dist[0], &d2[0], n, d, kg)
+	if xnorm != nil && dist != nil {
+		var o2 *float64
+		if d2 != nil {
+			o2 = &d2[0]
+		}
+		kernel(&x[0], &xnorm[0], &p.ct[0], &p.meta[0], &labels[0], &dist[0], o2, n, d, kg)
 		return
 	}
 	var sx, s1, s2 [chunkRows]float64
@@ -128,7 +145,7 @@ func (p *Centres) nearest(labels []int32, dist, d2 []float64, x, xnorm []float64
 			o1 = dist[lo:hi]
 		}
 		if d2 != nil {
-			o2 = d2[lo:hi]
+			o2 = d2[lo:hi] // else unused by nearest1
 		}
 		kernel(&xs[0], &xn[0], &p.ct[0], &p.meta[0], &labels[lo], &o1[0], &o2[0], m, d, kg)
 	}
