@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -250,6 +251,26 @@ func (r *CSVReader) resolve(head []string) error {
 		}
 		add(col, tText, k)
 	}
+	// Columns that WriteCSV names for custom attributes.
+	numKeys := make(map[string]bool)
+	for k := range r.m.Numbers {
+		numKeys[k] = true
+	}
+	for i := range n {
+		if claimed[i] || ignored[i] {
+			continue
+		}
+		if k, ok := strings.CutPrefix(r.header[i], "numbers:"); ok && k != "" {
+			if numKeys[k] {
+				errs = append(errs, &HeaderError{Column: r.display[i], Index: i + 1, Err: fmt.Errorf("would go to numbers[%q], as another column does", k)})
+				continue
+			}
+			numKeys[k] = true
+			add(i, tNumber, k)
+		} else if k, ok := strings.CutPrefix(r.header[i], "text:"); ok && k != "" {
+			add(i, tText, k)
+		}
+	}
 	for t, name := range cols {
 		if name != "" {
 			continue
@@ -284,17 +305,9 @@ func (r *CSVReader) resolve(head []string) error {
 		}
 		textCols[key] = col
 	}
-	for _, k := range slicesSortedKeys(r.m.Text) {
-		if c, ok := r.fieldCol["text["+k+"]"]; ok {
-			useKey(k, c)
-		}
-	}
-	if r.ranges == RangeText {
-		if c, ok := r.fieldCol["employees"]; ok {
-			useKey("employees_range", c)
-		}
-		if c, ok := r.fieldCol["revenue"]; ok {
-			useKey("revenue_range", c)
+	for _, p := range r.plans {
+		if p.t == tText {
+			useKey(p.key, r.display[p.col])
 		}
 	}
 	r.textKey = make([]string, n)
@@ -483,6 +496,8 @@ func (r *CSVReader) convert(rec []string) (Account, error) {
 				Err: fmt.Errorf("is %q, beyond the header's %d columns", rec[i], len(r.header))}
 		}
 	}
+	var empRange, revRange string
+	var empCol, revCol int
 	for _, p := range r.plans {
 		v := strings.TrimSpace(rec[p.col])
 		if r.blank(v) {
@@ -504,9 +519,11 @@ func (r *CSVReader) convert(rec []string) (Account, error) {
 		case tSIC:
 			a.SIC, err = classCode(v, "SIC", 2, 4)
 		case tEmployees:
-			a.Employees, err = r.amount(&a, v, "employees", false, 1)
+			a.Employees, empRange, err = r.amount(v, false, 1)
+			empCol = p.col
 		case tRevenue:
-			a.Revenue, err = r.amount(&a, v, "revenue", true, r.scale)
+			a.Revenue, revRange, err = r.amount(v, true, r.scale)
+			revCol = p.col
 		case tCurrency:
 			a.Currency, err = currencyCode(v)
 		case tGrowth:
@@ -577,6 +594,19 @@ func (r *CSVReader) convert(rec []string) (Account, error) {
 			setText(&a, r.textKey[i], v)
 		}
 	}
+	for _, rg := range [...]struct {
+		key, v string
+		col    int
+	}{{"employees_range", empRange, empCol}, {"revenue_range", revRange, revCol}} {
+		if rg.v == "" {
+			continue
+		}
+		if _, taken := a.Text[rg.key]; taken {
+			bad(rg.col, fmt.Errorf("is the range %q, but text[%q] is taken by another column", rg.v, rg.key))
+			continue
+		}
+		setText(&a, rg.key, rg.v)
+	}
 	// The checks of Account.Validate that parsing leaves to do.
 	for _, p := range r.plans {
 		switch p.t {
@@ -619,32 +649,46 @@ func (r *CSVReader) convert(rec []string) (Account, error) {
 }
 
 // amount reads an employee count or a revenue, which may be a range.
-func (r *CSVReader) amount(a *Account, v, field string, money bool, scale float64) (Num, error) {
+// With RangeText, a range is returned as rangeText and the number is
+// unknown.
+func (r *CSVReader) amount(v string, money bool, scale float64) (n Num, rangeText string, err error) {
 	x, err := parseNumber(v, money, false)
 	if err == nil {
-		return N(x * scale), nil
+		return N(x * scale), "", nil
 	}
-	lo, hi, open, ok := splitRange(v)
+	l, h, ok := parseRange(v, money)
 	if !ok {
-		return Num{}, err
-	}
-	l, lerr := parseNumber(lo, money, false)
-	h := l
-	var herr error
-	if !open {
-		h, herr = parseNumber(hi, money, false)
-	}
-	if lerr != nil || herr != nil || l > h || l < 0 {
-		return Num{}, fmt.Errorf("is %q, neither a number nor a range of two numbers ≥ 0", v)
+		if _, _, _, isRange := splitRange(v); !isRange {
+			return Num{}, "", err
+		}
+		return Num{}, "", fmt.Errorf("is %q, neither a number nor a range of two numbers ≥ 0", v)
 	}
 	switch r.ranges {
 	case RangeLower:
-		return N(l * scale), nil
+		return N(l * scale), "", nil
 	case RangeMid:
-		return N((l + h) / 2 * scale), nil
+		return N((l + h) / 2 * scale), "", nil
 	}
-	setText(a, field+"_range", v)
-	return Num{}, nil
+	return Num{}, v, nil
+}
+
+// parseRange reads a range of two numbers ≥ 0, or an open one ("10001+",
+// whose upper bound is then its lower).
+func parseRange(v string, money bool) (lo, hi float64, ok bool) {
+	los, his, open, ok := splitRange(v)
+	if !ok {
+		return 0, 0, false
+	}
+	l, lerr := parseNumber(los, money, false)
+	h := l
+	var herr error
+	if !open {
+		h, herr = parseNumber(his, money, false)
+	}
+	if lerr != nil || herr != nil || l > h || l < 0 {
+		return 0, 0, false
+	}
+	return l, h, true
 }
 
 func setText(a *Account, key, v string) {
@@ -695,4 +739,176 @@ func forEachFieldError(err error, f func(*FieldError)) {
 			forEachFieldError(e, f)
 		}
 	}
+}
+
+// CSVWriteOptions configures [WriteCSV]. The zero value writes the
+// Account's scalar fields only.
+type CSVWriteOptions struct {
+	// Numbers lists the keys of Account.Numbers to write, each in a column
+	// headed "numbers:KEY".
+	Numbers []string `json:"numbers,omitempty"`
+	// Text lists the keys of Account.Text to write, each in a column headed
+	// "text:KEY".
+	Text []string `json:"text,omitempty"`
+	// Comma is the field separator, one character; "" means ",".
+	Comma string `json:"comma,omitempty"`
+}
+
+// csvColumns are the headers WriteCSV writes for the scalar fields; a zero
+// CSVMapping reads each back into its field.
+var csvColumns = [nFields]string{
+	"id", "name", "industry", "naics", "sic", "employees", "revenue", "currency", "growth", "founded",
+	"country", "region", "city", "customer_type", "stage", "technologies", "channel", "lead_grade", "converted", "churned",
+}
+
+// WriteCSV writes accts to w as CSV with a header row: the Account's scalar
+// fields under their JSON names (customer_type for Type), then the custom
+// attributes opts lists. A [CSVReader] with a zero [CSVMapping] reads the
+// file back to equal accounts, as long as no text value is one of the
+// blank markers or has surrounding white space (the reader trims it).
+// Unknown values are written blank; numbers in Go's shortest form; growth as
+// a fraction; outcomes as "yes"/"no"; technologies joined with "; " (with a
+// final ";" for a single item that holds a comma). An unknown employee count
+// or revenue whose range the reader kept in Text ("employees_range",
+// "revenue_range") is written as that range, in its column.
+//
+// It walks accts once. Nothing is dropped silently: an account that fails
+// [Account.Validate], holds records (orders, subscriptions, usage, events,
+// survey answers), a custom attribute opts does not list, or a technology
+// containing ";" stops the writing with a [*FieldError] whose Row is the
+// account's 1-based position. Write them as JSON Lines instead.
+func WriteCSV(w io.Writer, accts iter.Seq[Account], opts CSVWriteOptions) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	cw := csv.NewWriter(bw)
+	if opts.Comma != "" {
+		c, n := utf8.DecodeRuneInString(opts.Comma)
+		if n != len(opts.Comma) || c == utf8.RuneError || c == '\r' || c == '\n' || c == '"' {
+			return fmt.Errorf("segment: csv write options: comma is %q, not one character other than a quote or line break: %w", opts.Comma, ErrInvalidConfig)
+		}
+		cw.Comma = c
+	}
+	numbers := slices.Clone(opts.Numbers)
+	text := slices.Clone(opts.Text)
+	rec := make([]string, 0, int(nFields)+len(numbers)+len(text))
+	rec = append(rec, csvColumns[:]...)
+	for _, k := range numbers {
+		rec = append(rec, "numbers:"+k)
+	}
+	for _, k := range text {
+		rec = append(rec, "text:"+k)
+	}
+	if err := cw.Write(rec); err != nil {
+		return fmt.Errorf("segment: writing csv: %w", err)
+	}
+	num := func(n Num) string {
+		if v, ok := n.Get(); ok {
+			return strconv.FormatFloat(v, 'g', -1, 64)
+		}
+		return ""
+	}
+	outcome := func(o Outcome) string {
+		if o.Known() {
+			return o.String()
+		}
+		return ""
+	}
+	row := 0
+	for a := range accts {
+		row++
+		if err := a.Validate(); err != nil {
+			forEachFieldError(err, func(fe *FieldError) { fe.Row = row })
+			return err
+		}
+		refuse := func(field, format string, args ...any) error {
+			return &FieldError{AccountID: a.ID, Row: row, Field: field, Err: fmt.Errorf(format, args...)}
+		}
+		switch {
+		case len(a.Orders) > 0:
+			return refuse("orders", "has no CSV column; write JSON Lines")
+		case len(a.Subscriptions) > 0:
+			return refuse("subscriptions", "has no CSV column; write JSON Lines")
+		case len(a.Usage) > 0:
+			return refuse("usage", "has no CSV column; write JSON Lines")
+		case len(a.Events) > 0:
+			return refuse("events", "has no CSV column; write JSON Lines")
+		case len(a.Survey) > 0:
+			return refuse("survey", "has no CSV column; write JSON Lines")
+		}
+		for _, k := range slices.Sorted(maps.Keys(a.Numbers)) {
+			if !slices.Contains(numbers, k) {
+				return refuse("numbers["+k+"]", "has no column; list the key in CSVWriteOptions.Numbers")
+			}
+		}
+		// A range read into Text goes back to its column.
+		employees, revenue := num(a.Employees), num(a.Revenue)
+		folded := func(k string) bool {
+			switch {
+			case k == "employees_range" && employees == "":
+				_, _, ok := parseRange(a.Text[k], false)
+				return ok
+			case k == "revenue_range" && revenue == "":
+				_, _, ok := parseRange(a.Text[k], true)
+				return ok
+			}
+			return false
+		}
+		for _, k := range slices.Sorted(maps.Keys(a.Text)) {
+			if folded(k) && !slices.Contains(text, k) {
+				if k == "employees_range" {
+					employees = a.Text[k]
+				} else {
+					revenue = a.Text[k]
+				}
+				continue
+			}
+			if !slices.Contains(text, k) {
+				return refuse("text["+k+"]", "has no column; list the key in CSVWriteOptions.Text")
+			}
+		}
+		var tech string
+		for _, t := range a.Technologies {
+			if strings.Contains(t, ";") {
+				return refuse("technologies", "holds %q, which contains \";\", the separator", t)
+			}
+		}
+		tech = strings.Join(a.Technologies, "; ")
+		if len(a.Technologies) == 1 && strings.Contains(tech, ",") {
+			tech += ";"
+		}
+		founded := ""
+		if a.Founded != 0 {
+			founded = strconv.Itoa(a.Founded)
+		}
+		typ, stage := "", ""
+		if a.Type != TypeUnknown {
+			typ = a.Type.String()
+		}
+		if a.Stage != StageUnknown {
+			stage = a.Stage.String()
+		}
+		rec = append(rec[:0], a.ID, a.Name, a.Industry, a.NAICS, a.SIC, employees, revenue, a.Currency,
+			num(a.Growth), founded, a.Country, a.Region, a.City, typ, stage, tech, a.Channel, a.LeadGrade,
+			outcome(a.Converted), outcome(a.Churned))
+		for _, k := range numbers {
+			if v, ok := a.Numbers[k]; ok {
+				rec = append(rec, strconv.FormatFloat(v, 'g', -1, 64))
+			} else {
+				rec = append(rec, "")
+			}
+		}
+		for _, k := range text {
+			rec = append(rec, a.Text[k])
+		}
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("segment: writing csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("segment: writing csv: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("segment: writing csv: %w", err)
+	}
+	return nil
 }

@@ -1,12 +1,15 @@
 package segment
 
 import (
+	"bytes"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -426,4 +429,59 @@ func TestCSVReaderCompaniesSorted(t *testing.T) {
 	}
 	// SOURCE.md: 3,908 blank countries.
 	assert.Equal(t, 21000-3908, known+len(errs))
+}
+
+func TestWriteCSVRoundTrip(t *testing.T) {
+	in := []Account{
+		{ID: "A", Name: "Acme, \"Inc\"", Industry: "Software", NAICS: "541511", SIC: "7372", Employees: N(0),
+			Revenue: N(1.5e9), Currency: "EUR", Growth: N(-0.05), Founded: 1999, Country: "DE", Region: "Bavaria",
+			City: "München", Type: B2B, Stage: Customer, Technologies: []string{"AWS", "Salesforce"}, Channel: "partner",
+			LeadGrade: "A", Converted: Yes, Churned: No, Numbers: map[string]float64{"nps": 42, "seats": 1e21},
+			Text: map[string]string{"Type": "Customer - Direct", "note": "line 1\nline 2"}},
+		{ID: "B", Technologies: []string{"Acme, Inc."}, Text: map[string]string{"employees_range": "1001 - 5000"}},
+		{ID: "C"},
+	}
+	var buf bytes.Buffer
+	require.NoError(t, WriteCSV(&buf, slices.Values(in), CSVWriteOptions{Numbers: []string{"nps", "seats"}, Text: []string{"Type", "note"}}))
+	r, err := NewCSVReader(&buf, CSVMapping{})
+	require.NoError(t, err)
+	out := slices.Collect(r.All())
+	require.NoError(t, r.Err())
+	assert.Equal(t, in, out)
+}
+
+func TestWriteCSVRefuses(t *testing.T) {
+	tests := []struct {
+		a     Account
+		field string
+	}{
+		{Account{ID: "a", Orders: []Order{{Time: time.Now(), Amount: 1}}}, "orders"},
+		{Account{ID: "a", Survey: map[string]float64{"q": 1}}, "survey"},
+		{Account{ID: "a", Numbers: map[string]float64{"x": 1}}, "numbers[x]"},
+		{Account{ID: "a", Text: map[string]string{"x": "y"}}, "text[x]"},
+		{Account{ID: "a", Technologies: []string{"a;b"}}, "technologies"},
+		{Account{ID: "a", Employees: N(math.NaN())}, "employees"},
+		{Account{ID: "a", Employees: N(5), Text: map[string]string{"employees_range": "1-10"}}, "text[employees_range]"},
+	}
+	for _, tt := range tests {
+		err := WriteCSV(io.Discard, slices.Values([]Account{{ID: "ok"}, tt.a}), CSVWriteOptions{})
+		var fe *FieldError
+		require.True(t, errors.As(err, &fe), tt.field)
+		assert.Equal(t, tt.field, fe.Field)
+		assert.Equal(t, 2, fe.Row, tt.field)
+	}
+	err := WriteCSV(io.Discard, slices.Values([]Account{{ID: "ok"}}), CSVWriteOptions{Comma: "\n"})
+	assert.ErrorIs(t, err, ErrInvalidConfig)
+}
+
+func TestCSVReaderRangeTextTaken(t *testing.T) {
+	r, err := NewCSVReader(strings.NewReader("ID,Employees,employees_range\n1,1-10,x\n2,5,x\n"), CSVMapping{})
+	require.NoError(t, err)
+	_, err = r.Read()
+	var fe *FieldError
+	require.True(t, errors.As(err, &fe))
+	assert.Equal(t, "Employees", fe.Field)
+	a, err := r.Read()
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"employees_range": "x"}, a.Text)
 }

@@ -129,3 +129,32 @@ func ExampleWriteJSONL() {
 	// Output:
 	// account "neg" (row 2): field "revenue": is negative (-1)
 }
+
+// Accounts written as CSV, with one custom number; a zero mapping reads the
+// file back.
+func ExampleWriteCSV() {
+	accts := []segment.Account{
+		{ID: "A-1", Name: "Acme, Inc.", Employees: segment.N(1200), Country: "US", Stage: segment.Customer,
+			Technologies: []string{"AWS", "Salesforce"}, Numbers: map[string]float64{"nps": 42}},
+		{ID: "A-2", Text: map[string]string{"employees_range": "1001 - 5000"}},
+	}
+	var b strings.Builder
+	err := segment.WriteCSV(&b, slices.Values(accts), segment.CSVWriteOptions{Numbers: []string{"nps"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(b.String())
+	r, err := segment.NewCSVReader(strings.NewReader(b.String()), segment.CSVMapping{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	back := slices.Collect(r.All())
+	fmt.Println(r.Err(), len(back), back[0].Numbers["nps"], back[1].Text["employees_range"])
+	// Output:
+	// id,name,industry,naics,sic,employees,revenue,currency,growth,founded,country,region,city,customer_type,stage,technologies,channel,lead_grade,converted,churned,numbers:nps
+	// A-1,"Acme, Inc.",,,,1200,,,,,US,,,,customer,AWS; Salesforce,,,,,42
+	// A-2,,,,,1001 - 5000,,,,,,,,,,,,,,,
+	// <nil> 2 42 1001 - 5000
+}

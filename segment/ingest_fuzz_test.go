@@ -5,7 +5,9 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"maps"
 	"os"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -35,6 +37,7 @@ func FuzzCSVReader(f *testing.F) {
 			return
 		}
 		good, bad := 0, 0
+		var accts []Account
 		for range len(data) + 2 {
 			a, err := r.Read()
 			if err == io.EOF {
@@ -61,12 +64,39 @@ func FuzzCSVReader(f *testing.F) {
 			if err := a.Validate(); err != nil {
 				t.Fatalf("row %d: account read is invalid: %v", r.Row(), err)
 			}
+			accts = append(accts, a)
 		}
 		if _, err := r.Read(); err != io.EOF {
 			t.Fatalf("not at the end after %d bytes: %v", len(data), err)
 		}
 		if good+bad != r.Row() {
 			t.Fatalf("%d accounts + %d errors != %d rows", good, bad, r.Row())
+		}
+		// What was read writes as CSV and reads back equal.
+		numbers, text := map[string]bool{}, map[string]bool{}
+		for _, a := range accts {
+			for k := range a.Numbers {
+				numbers[k] = true
+			}
+			for k := range a.Text {
+				text[k] = true
+			}
+		}
+		var buf bytes.Buffer
+		opts := CSVWriteOptions{Numbers: slices.Sorted(maps.Keys(numbers)), Text: slices.Sorted(maps.Keys(text))}
+		if err := WriteCSV(&buf, slices.Values(accts), opts); err != nil {
+			t.Fatalf("writing accounts read: %v", err)
+		}
+		r2, err := NewCSVReader(&buf, CSVMapping{})
+		if err != nil {
+			t.Fatalf("reading back %q: %v", buf.String(), err)
+		}
+		back := slices.Collect(r2.All())
+		if r2.Err() != nil {
+			t.Fatalf("reading back %q: %v", buf.String(), r2.Err())
+		}
+		if !reflect.DeepEqual(accts, back) && len(accts)+len(back) > 0 {
+			t.Fatalf("read back\n%+v\nwant\n%+v", back, accts)
 		}
 	})
 }

@@ -25,8 +25,11 @@ import (
 // field's default headers (see [DefaultHeaders]), the first one present
 // wins; "-" means: no column, do not look.
 //
-// Columns the mapping leaves over go to [Account].Text under their header,
-// unless Unmapped says otherwise, so that nothing read is dropped silently.
+// A column headed "numbers:KEY" or "text:KEY", as [WriteCSV] writes them,
+// goes to Account.Numbers or Account.Text under KEY unless the mapping uses
+// it otherwise. Columns the mapping leaves over go to Account.Text under
+// their header, unless Unmapped says otherwise, so that nothing read is
+// dropped silently.
 type CSVMapping struct {
 	// The columns of the Account fields of the same names, by header; ""
 	// looks for the defaults, "-" reads no column.
@@ -115,8 +118,9 @@ type RangePolicy string
 // The range policies.
 const (
 	// RangeText, the default, leaves the number unknown and keeps the range
-	// as written in Account.Text under "employees_range" or "revenue_range":
-	// a band is not a count, and strata does not invent one.
+	// as written in Account.Text under "employees_range" or "revenue_range"
+	// (a row where another column fills that key is an error): a band is
+	// not a count, and strata does not invent one.
 	RangeText RangePolicy = "text"
 	// RangeLower reads the lower bound (1001 for "1001 - 5000" and for
 	// "1001+"): a number the account is known to reach.
