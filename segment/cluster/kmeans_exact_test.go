@@ -7,13 +7,16 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gonum.org/v1/gonum/mat"
 )
 
 // Hamerly's and Elkan's bounds only skip work: from the same start they
 // must give Lloyd's labels, centres and inertia.
 func TestKMeansAcceleratedEqualsLloyd(t *testing.T) {
-	for _, name := range []string{"s2", "a1", "unbalance", "r15"} {
+	sets := []string{"s2", "a1", "unbalance", "r15"}
+	if raceEnabled || testing.Short() {
+		sets = []string{"a1"}
+	}
+	for _, name := range sets {
 		s := loadSet(t, name)
 		for seed := range uint64(2) {
 			fit := func(alg Algorithm) *KMeansModel {
@@ -45,7 +48,11 @@ func TestKMeansAcceleratedEqualsLloyd(t *testing.T) {
 
 // The same holds on data in 32 to 512 dimensions.
 func TestKMeansAcceleratedEqualsLloydHighDim(t *testing.T) {
-	for _, name := range []string{"dim032", "dim256"} {
+	sets := []string{"dim032", "dim256"}
+	if raceEnabled || testing.Short() {
+		sets = []string{"dim032"}
+	}
+	for _, name := range sets {
 		x := readMatrix(t, dataDir+"/franti/"+name+".txt")
 		var ref *KMeansModel
 		for _, alg := range []Algorithm{Lloyd, Hamerly, Elkan} {
@@ -61,5 +68,4 @@ func TestKMeansAcceleratedEqualsLloydHighDim(t *testing.T) {
 			assert.Equal(t, ref.Iterations, m.Iterations, "%s %v", name, alg)
 		}
 	}
-	_ = mat.NewDense
 }

@@ -64,11 +64,11 @@ func (f *fitter) miniBatch(rng *rand.Rand) (*run, error) {
 	r := &run{}
 	alpha := 2 * float64(batch) / float64(n+1)
 	for step := 1; step <= steps; step++ {
-		if step%64 == 1 {
+		if step%8 == 1 {
+			f.progress("iteration", step, steps)
 			if err := f.ctx.Err(); err != nil {
 				return nil, wrapCtx(err)
 			}
-			f.progress("iteration", step, steps)
 		}
 		for b := range idx {
 			i := rng.IntN(n)
