@@ -2,6 +2,7 @@ package segmenttest_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 	"testing"
@@ -276,4 +277,39 @@ func TestGenerateWindow(t *testing.T) {
 		}
 	}
 	assert.Greater(t, records, 1000, "a 6-month window still has records")
+}
+
+func ExampleAccounts() {
+	accts := segmenttest.Accounts(1000, 42)
+	a := accts[0]
+	fmt.Println(a.ID, a.Name, "|", a.Industry, a.NAICS, "|", a.Employees, "employees |", a.Country, a.City, "|", a.Stage)
+	stages := map[segment.Lifecycle]int{}
+	for _, a := range accts {
+		stages[a.Stage]++
+	}
+	fmt.Println("leads", stages[segment.Lead], "opportunities", stages[segment.Opportunity],
+		"customers", stages[segment.Customer], "churned", stages[segment.Churned])
+	// Output:
+	// A-000001 Pioneer Partners Inc. | Professional Services 541611 | 48 employees | US Detroit | lead
+	// leads 677 opportunities 14 customers 246 churned 63
+}
+
+func ExampleGenerate() {
+	accts, truth := segmenttest.Generate(segmenttest.GenConfig{N: 2000, Seed: 7})
+	// The planted need shows in the survey: accounts whose need is security
+	// rate its importance higher than the others do.
+	var sum, n [2]float64
+	for i, a := range accts {
+		if v, ok := a.Survey[segmenttest.QuestionSecurity]; ok {
+			k := 0
+			if segmenttest.Needs[truth[i].Need] == "security" {
+				k = 1
+			}
+			sum[k] += v
+			n[k]++
+		}
+	}
+	fmt.Printf("importance of security: %.1f where it is the need, %.1f elsewhere\n", sum[1]/n[1], sum[0]/n[0])
+	// Output:
+	// importance of security: 4.3 where it is the need, 2.6 elsewhere
 }
