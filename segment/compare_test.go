@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/strataseg/strata/segment"
+	"github.com/strataseg/strata/segment/segmenttest"
 )
 
 func cmpAssign(pairs ...string) []segment.Assignment {
@@ -131,4 +132,44 @@ func FuzzCompare(f *testing.F) {
 		assert.GreaterOrEqual(t, c.AdjustedRand, -0.5)
 		assert.LessOrEqual(t, c.AdjustedRand, 1.0+1e-12)
 	})
+}
+
+// A refresh after the employee counts were updated: accounts move only
+// between neighbouring size bands.
+func TestCompareRefresh(t *testing.T) {
+	accts := segmenttest.Accounts(3000, 9)
+	band := func(e float64) string {
+		switch {
+		case e >= 1000:
+			return "3-enterprise"
+		case e >= 100:
+			return "2-mid"
+		}
+		return "1-small"
+	}
+	var before, after []segment.Assignment
+	for i, a := range accts {
+		e, ok := a.Employees.Get()
+		if !ok {
+			continue
+		}
+		before = append(before, segment.Assignment{AccountID: a.ID, Segment: segment.Segment{ID: band(e)}})
+		if i%100 == 0 {
+			continue // left the CRM
+		}
+		grown := e * (0.8 + 0.4*float64(i%7)/6) // -20% to +20%
+		after = append(after, segment.Assignment{AccountID: a.ID, Segment: segment.Segment{ID: band(grown)}})
+	}
+	c, err := segment.Compare(before, after)
+	require.NoError(t, err)
+	assert.Equal(t, len(after), c.Accounts)
+	assert.Len(t, c.OnlyBefore, len(before)-len(after))
+	assert.Empty(t, c.OnlyAfter)
+	assert.Greater(t, c.AdjustedRand, 0.7)
+	assert.Less(t, c.AdjustedRand, 1.0)
+	assert.Greater(t, c.Moved, 0)
+	assert.Greater(t, c.Stayed, 10*c.Moved)
+	for _, f := range c.Flows {
+		assert.False(t, (f.From == "1-small" && f.To == "3-enterprise") || (f.From == "3-enterprise" && f.To == "1-small"), "no jump over a band: %+v", f)
+	}
 }

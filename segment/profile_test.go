@@ -257,3 +257,23 @@ func BenchmarkProfile(b *testing.B) {
 		})
 	}
 }
+
+// Profile walks the accounts once, with or without a Reference.
+func TestProfileWalksOnce(t *testing.T) {
+	accts, as := profAccounts()
+	for _, ref := range []time.Time{profRef, {}} {
+		walks := 0
+		seq := func(yield func(segment.Account) bool) {
+			walks++
+			for _, a := range accts {
+				if !yield(a) {
+					return
+				}
+			}
+		}
+		r, err := segment.Profile(seq, as, segment.ProfileConfig{Reference: ref})
+		require.NoError(t, err)
+		assert.Equal(t, 1, walks, "reference %v", ref)
+		assert.Equal(t, len(accts), r.Accounts)
+	}
+}
