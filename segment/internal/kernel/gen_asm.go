@@ -38,6 +38,7 @@ type isa struct {
 	lanes int    // float64 lanes per vector
 	reg   string // "Z" or "Y"
 	rows  int    // rows per full block
+	maxG  int    // groups of 8 centres in flight in the main loop
 	// second: also track the second-smallest distance (nearest2*)
 	second bool
 	// register numbering
@@ -54,14 +55,14 @@ func main() {
 	fmt.Fprintln(&out)
 	fmt.Fprintln(&out, "#include \"textflag.h\"")
 	avx512 := isa{
-		name: "AVX512", lanes: 8, reg: "Z", rows: 4,
-		acc: func(r, q int) int { return r*2 + q },
+		name: "AVX512", lanes: 8, reg: "Z", rows: 4, maxG: 3,
+		acc: func(r, q int) int { return r*3 + q },
 		state: func(r int) (int, int, int) {
 			return 20 + r, 24 + r, 28 + r
 		},
 	}
 	avx2 := isa{
-		name: "AVX2", lanes: 4, reg: "Y", rows: 2,
+		name: "AVX2", lanes: 4, reg: "Y", rows: 2, maxG: 2,
 		acc: func(r, q int) int { return 6 + r*4 + q },
 		state: func(r int) (int, int, int) {
 			return r, 2 + r, 4 + r
@@ -81,7 +82,7 @@ func main() {
 
 // Register use (general purpose):
 //
-//	AX temp, BX row index, CX group counter, DX d*8, SI x block,
+//	AX temp (the number of leftover groups during a block), BX row index, CX group counter, DX d*8, SI x block,
 //	DI column counter, R8 ct group, R9 meta group, R10 x column,
 //	R11 x column + d*8, R12 ct column (and a temp afterwards), R13 d*64.
 func gen(v isa) {
@@ -100,10 +101,10 @@ func gen(v isa) {
 	p("SHLQ $3, R13")
 	p("XORQ BX, BX")
 	if v.reg == "Z" {
-		// Z10 = +Inf throughout.
+		// Z19 = +Inf throughout.
 		p("MOVQ $0x7FF0000000000000, AX")
-		p("VMOVQ AX, X10")
-		p("VBROADCASTSD X10, Z10")
+		p("VMOVQ AX, X0")
+		p("VBROADCASTSD X0, Z19")
 	}
 	full := fmt.Sprintf("n%sfull", v.name)
 	tail := fmt.Sprintf("n%stail", v.name)
@@ -136,7 +137,7 @@ func (v isa) r(n int) string { return fmt.Sprintf("%s%d", v.reg, n) }
 // infReg returns a vector register holding +Inf, loading it if needed.
 func (v isa) inf() string {
 	if v.reg == "Z" {
-		return "Z10"
+		return "Z19"
 	}
 	p("MOVQ $0x7FF0000000000000, AX")
 	p("VMOVQ AX, X6")
@@ -162,29 +163,44 @@ func block(v isa, R int) {
 	} else {
 		for r := range R {
 			b, i, s := v.state(r)
-			p("VMOVAPD Z10, %s", v.r(b))
+			p("VMOVAPD Z19, %s", v.r(b))
 			if v.second {
-				p("VMOVAPD Z10, %s", v.r(s))
+				p("VMOVAPD Z19, %s", v.r(s))
 			}
 			p("VXORPD %s, %s, %s", v.r(i), v.r(i), v.r(i))
 		}
 	}
 	p("MOVQ ct+16(FP), R8")
 	p("MOVQ meta+24(FP), R9")
-	p("MOVQ kg+72(FP), CX")
-	p("SHRQ $1, CX")
-	p("JZ %ssingle", pre)
-	label(pre + "pair")
-	groups(v, R, 2, H, pre+"pcol")
-	p("LEAQ (R8)(R13*2), R8")
-	p("ADDQ $256, R9")
+	// kg groups of 8 centres: maxG at a time, then the rest.
+	p("MOVQ kg+72(FP), AX")
+	p("XORQ CX, CX")
+	label(pre + "count")
+	p("CMPQ AX, $%d", v.maxG)
+	p("JLT %scounted", pre)
+	p("SUBQ $%d, AX", v.maxG)
+	p("INCQ CX")
+	p("JMP %scount", pre)
+	label(pre + "counted")
+	// AX keeps the rest (< maxG); the column loops leave it alone.
+	p("TESTQ CX, CX")
+	p("JZ %srest", pre)
+	label(pre + "main")
+	groups(v, R, v.maxG, H, fmt.Sprintf("%sg%dcol", pre, v.maxG))
+	for range v.maxG {
+		p("ADDQ R13, R8")
+	}
+	p("ADDQ $%d, R9", 128*v.maxG)
 	p("DECQ CX")
-	p("JNZ %spair", pre)
-	label(pre + "single")
-	p("MOVQ kg+72(FP), CX")
-	p("TESTQ $1, CX")
-	p("JZ %sreduce", pre)
-	groups(v, R, 1, H, pre+"scol")
+	p("JNZ %smain", pre)
+	label(pre + "rest")
+	for g := v.maxG - 1; g >= 1; g-- {
+		p("CMPQ AX, $%d", g)
+		p("JNE %snot%d", pre, g)
+		groups(v, R, g, H, fmt.Sprintf("%sg%dcol", pre, g))
+		p("JMP %sreduce", pre)
+		label(fmt.Sprintf("%snot%d", pre, g))
+	}
 	label(pre + "reduce")
 	for r := range R {
 		reduce(v, r)
@@ -225,24 +241,28 @@ func groups(v isa, R, G, H int, loop string) {
 	ctAddr := func(q, u int) string {
 		g, h := q/H, q%H
 		off := h*v.lanes*8 + 64*u
-		if g == 0 {
+		switch g {
+		case 0:
 			return fmt.Sprintf("%d(R12)", off)
+		case 1:
+			return fmt.Sprintf("%d(R12)(R13*1)", off)
 		}
-		return fmt.Sprintf("%d(R12)(R13*1)", off)
+		return fmt.Sprintf("%d(R12)(R13*2)", off)
 	}
 	// column u of the current pair
 	body := func(u int) {
 		if v.reg == "Z" {
-			// Centre vectors in Z8/Z9, broadcast columns of x in Z11..Z14.
+			// Centre vectors in Z12..Z14, broadcast columns of x in
+			// Z15..Z18.
 			for q := range nv {
-				p("VMOVUPD %s, Z%d", ctAddr(q, u), 8+q)
+				p("VMOVUPD %s, Z%d", ctAddr(q, u), 12+q)
 			}
 			for r := range R {
-				p("VBROADCASTSD %s, Z%d", rowAddr(r, u), 11+r)
+				p("VBROADCASTSD %s, Z%d", rowAddr(r, u), 15+r)
 			}
 			for r := range R {
 				for q := range nv {
-					p("VFMADD231PD Z%d, Z%d, %s", 8+q, 11+r, v.r(v.acc(r, q)))
+					p("VFMADD231PD Z%d, Z%d, %s", 12+q, 15+r, v.r(v.acc(r, q)))
 				}
 			}
 		} else {
@@ -290,11 +310,11 @@ func groups(v isa, R, G, H int, loop string) {
 			B, I, S := v.r(b), v.r(i), v.r(s)
 			if v.reg == "Z" {
 				p("VADDPD %s, %s, %s", a, a, a)
-				p("VMOVUPD %d(R9), Z15", cnOff)
-				p("VSUBPD %s, Z15, %s", a, a)
+				p("VMOVUPD %d(R9), Z12", cnOff)
+				p("VSUBPD %s, Z12, %s", a, a)
 				if v.second {
-					p("VMAXPD %s, %s, Z16", a, B)
-					p("VMINPD Z16, %s, %s", S, S)
+					p("VMAXPD %s, %s, Z13", a, B)
+					p("VMINPD Z13, %s, %s", S, S)
 				}
 				p("VCMPPD $1, %s, %s, K1", B, a)
 				p("VMOVAPD %s, K1, %s", a, B)
@@ -336,7 +356,7 @@ func reduce(v isa, r int) {
 	b, i, s := v.state(r)
 	var inf, m, mb, lab, labb, t, s2, tmp, xn int
 	if v.reg == "Z" {
-		inf, m, mb, lab, labb, t, s2, tmp, xn = 10, 11, 12, 13, 14, 15, 0, 1, 2
+		inf, m, mb, lab, labb, t, s2, tmp, xn = 19, 0, 1, 2, 3, 4, 5, 6, 7
 	} else {
 		p("MOVQ $0x7FF0000000000000, AX")
 		p("VMOVQ AX, X6")
