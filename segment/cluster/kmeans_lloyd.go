@@ -11,6 +11,12 @@ func (f *fitter) algorithm() Algorithm {
 	if f.cfg.Algorithm != Auto {
 		return f.cfg.Algorithm
 	}
+	// With the kernels' blocked distance computations, Elkan's n·k bounds
+	// cost more to maintain than they save; Hamerly's single bound pays
+	// from about 16 centres on.
+	if f.k < 16 {
+		return Lloyd
+	}
 	return Hamerly
 }
 
