@@ -45,7 +45,8 @@ type Account struct {
 	// Growth is the year-over-year revenue growth as a fraction: 0.12 is +12%,
 	// -0.05 is -5%, and 0 is flat.
 	Growth Num `json:"growth,omitzero"`
-	// Founded is the year the company was founded; 0 is unknown.
+	// Founded is the year the company was founded, from 500 to 2100; 0 is
+	// unknown.
 	Founded int `json:"founded,omitempty"`
 
 	// Country is the ISO 3166-1 alpha-2 code, upper case ("US", "DE").
@@ -217,8 +218,8 @@ func (a *Account) Validate() error {
 	if g, ok := a.Growth.Get(); ok && g < -1 {
 		bad("growth", "is %v, below -1 (a fall of more than 100%%)", g)
 	}
-	if a.Founded < 0 || a.Founded > time.Now().Year()+1 {
-		bad("founded", "is %d, not a plausible year", a.Founded)
+	if a.Founded != 0 && (a.Founded < minFounded || a.Founded > maxFounded) {
+		bad("founded", "is %d, not a year from %d to %d", a.Founded, minFounded, maxFounded)
 	}
 	if a.Country != "" && !isAlpha2(a.Country) {
 		bad("country", "is %q, not an upper-case ISO 3166-1 alpha-2 code", a.Country)
@@ -236,67 +237,75 @@ func (a *Account) Validate() error {
 		bad("churned", "is %d, not an outcome", int(a.Churned))
 	}
 	for i, o := range a.Orders {
-		f := fmt.Sprintf("orders[%d]", i)
+		f := recordField{"orders", i}
 		if o.Time.IsZero() {
-			bad(f+".time", "is not set")
+			bad(f.at(".time"), "is not set")
 		}
 		if !finite(o.Amount) || o.Amount < 0 {
-			bad(f+".amount", "is %v, not a finite amount ≥ 0", o.Amount)
+			bad(f.at(".amount"), "is %v, not a finite amount ≥ 0", o.Amount)
 		}
 		if !finite(o.Quantity) {
-			bad(f+".quantity", "is %v", o.Quantity)
+			bad(f.at(".quantity"), "is %v", o.Quantity)
 		}
 		if !finite(o.Discount) || o.Discount < 0 {
-			bad(f+".discount", "is %v, not a finite amount ≥ 0", o.Discount)
+			bad(f.at(".discount"), "is %v, not a finite amount ≥ 0", o.Discount)
 		}
-		checkNum(f+".margin", o.Margin, false)
+		if m, ok := o.Margin.Get(); ok && !finite(m) {
+			bad(f.at(".margin"), "is %v", m)
+		}
 	}
 	for i, s := range a.Subscriptions {
-		f := fmt.Sprintf("subscriptions[%d]", i)
+		f := recordField{"subscriptions", i}
 		if s.Start.IsZero() {
-			bad(f+".start", "is not set")
+			bad(f.at(".start"), "is not set")
 		}
 		if !s.End.IsZero() && s.End.Before(s.Start) {
-			bad(f+".end", "is before start")
+			bad(f.at(".end"), "is before start")
 		}
 		if !finite(s.Monthly) || s.Monthly < 0 {
-			bad(f+".monthly", "is %v, not a finite amount ≥ 0", s.Monthly)
+			bad(f.at(".monthly"), "is %v, not a finite amount ≥ 0", s.Monthly)
 		}
 		if s.Seats < 0 {
-			bad(f+".seats", "is negative (%d)", s.Seats)
+			bad(f.at(".seats"), "is negative (%d)", s.Seats)
 		}
 	}
 	for i, u := range a.Usage {
-		f := fmt.Sprintf("usage[%d]", i)
+		f := recordField{"usage", i}
 		if u.Time.IsZero() {
-			bad(f+".time", "is not set")
+			bad(f.at(".time"), "is not set")
 		}
 		if u.Metric == "" {
-			bad(f+".metric", "is empty")
+			bad(f.at(".metric"), "is empty")
 		}
 		if !finite(u.Value) {
-			bad(f+".value", "is %v", u.Value)
+			bad(f.at(".value"), "is %v", u.Value)
 		}
 	}
 	for i, e := range a.Events {
-		f := fmt.Sprintf("events[%d]", i)
+		f := recordField{"events", i}
 		if e.Time.IsZero() {
-			bad(f+".time", "is not set")
+			bad(f.at(".time"), "is not set")
 		}
 		if e.Kind == "" {
-			bad(f+".kind", "is empty")
+			bad(f.at(".kind"), "is empty")
 		}
 	}
-	for _, q := range slices.Sorted(maps.Keys(a.Survey)) {
-		if v := a.Survey[q]; !finite(v) {
-			bad("survey["+q+"]", "is %v", v)
+	checkMap := func(name string, m map[string]float64) {
+		clean := true
+		for _, v := range m {
+			clean = clean && finite(v)
+		}
+		if clean {
+			return
+		}
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if v := m[k]; !finite(v) {
+				bad(name+"["+k+"]", "is %v", v)
+			}
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(a.Numbers)) {
-		if v := a.Numbers[k]; !finite(v) {
-			bad("numbers["+k+"]", "is %v", v)
-		}
-	}
+	checkMap("survey", a.Survey)
+	checkMap("numbers", a.Numbers)
 	return joinErrors(errs)
 }
 
@@ -314,6 +323,22 @@ func (a *Account) Clone() Account {
 	c.Text = maps.Clone(a.Text)
 	return c
 }
+
+// The range of founding years Validate accepts; 0 is unknown. The bounds
+// are fixed, not read from the clock, so that Assign stays a pure function.
+const (
+	minFounded = 500
+	maxFounded = 2100
+)
+
+// recordField names a record of an account ("orders[3]") without
+// formatting it until a problem needs the name.
+type recordField struct {
+	list  string
+	index int
+}
+
+func (f recordField) at(sub string) string { return fmt.Sprintf("%s[%d]%s", f.list, f.index, sub) }
 
 func isAlpha2(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'

@@ -49,6 +49,7 @@ func TestValidateNamesAccountAndField(t *testing.T) {
 		{"Inf revenue", func(a *Account) { a.Revenue = N(math.Inf(1)) }, "revenue"},
 		{"growth below -100%", func(a *Account) { a.Growth = N(-1.5) }, "growth"},
 		{"future founding", func(a *Account) { a.Founded = 3000 }, "founded"},
+		{"negative founding", func(a *Account) { a.Founded = -5 }, "founded"},
 		{"country name", func(a *Account) { a.Country = "Germany" }, "country"},
 		{"lower-case country", func(a *Account) { a.Country = "de" }, "country"},
 		{"bad type", func(a *Account) { a.Type = 9 }, "type"},
@@ -205,4 +206,24 @@ func TestDecodeJSONChecksHeader(t *testing.T) {
 	assert.ErrorIs(t, err, ErrModelVersion)
 	_, err = DecodeJSON[model]([]byte(`{`), "tier", 1)
 	assert.Error(t, err)
+}
+
+func TestValidateValidAccountDoesNotAllocate(t *testing.T) {
+	a := fullAccount()
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := a.Validate(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Equal(t, 0.0, allocs, "Validate of a valid account allocates")
+}
+
+func BenchmarkValidate(b *testing.B) {
+	a := fullAccount()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := a.Validate(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
