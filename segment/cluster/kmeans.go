@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/strataseg/strata/segment/internal/kernel"
 )
 
 // Algorithm selects how KMeans iterates. The zero value is [Auto].
@@ -266,9 +268,11 @@ type KMeansModel struct {
 func (m *KMeansModel) K() int { return len(m.Centers) }
 
 // Predict returns the cluster of the nearest centre to row and the squared
-// Euclidean distance to it; ties go to the lower cluster index. row must
-// have as many values as the centres; Predict panics otherwise, as a slice
-// index out of range would.
+// Euclidean distance to it. Centres are compared as the fit compares them,
+// on ‖c‖² − 2·x·c, so Predict gives the labels of the fitted rows; ties go
+// to the lower cluster index. The distance returned is computed directly,
+// as Σ(x−c)². row must have as many values as the centres; Predict panics
+// otherwise, as a slice index out of range would.
 func (m *KMeansModel) Predict(row []float64) (label int, sqDist float64) {
 	if len(m.Centers) == 0 {
 		panic("cluster: Predict on a model without centres")
@@ -276,24 +280,19 @@ func (m *KMeansModel) Predict(row []float64) (label int, sqDist float64) {
 	if len(row) != len(m.Centers[0]) {
 		panic(fmt.Sprintf("cluster: Predict: row has %d values, centres have %d", len(row), len(m.Centers[0])))
 	}
-	best, bestD := 0, math.Inf(1)
+	best, bestS := 0, math.Inf(1)
 	for j, c := range m.Centers {
-		var s float64
-		for i, v := range row {
-			d := v - c[i]
-			s += d * d
-		}
-		if s < bestD {
-			best, bestD = j, s
+		if s := score(row, c, kernel.Dot(c, c)); s < bestS {
+			best, bestS = j, s
 		}
 	}
-	return best, bestD
+	return best, kernel.SqDist(row, m.Centers[best])
 }
 
 // PredictTo writes into dst the cluster of the nearest centre to each row
-// of x, exactly as [KMeansModel.Predict] would. dst must have one element
-// per row of x and x as many columns as the centres; NaN or infinite values
-// in x give an error wrapping [ErrInvalidInput].
+// of x, as [KMeansModel.Predict] would. dst must have one element per row
+// of x and x as many columns as the centres; NaN or infinite values in x
+// give an error wrapping [ErrInvalidInput].
 func (m *KMeansModel) PredictTo(dst []int, x mat.Matrix) error {
 	if len(m.Centers) == 0 {
 		return fmt.Errorf("cluster: predict: model has no centres: %w", ErrInvalidInput)
@@ -311,8 +310,26 @@ func (m *KMeansModel) PredictTo(dst []int, x mat.Matrix) error {
 	if err := checkFinite(data, d); err != nil {
 		return fmt.Errorf("cluster: predict: %w", err)
 	}
-	for i := range n {
-		dst[i], _ = m.Predict(data[i*d : (i+1)*d])
+	k := len(m.Centers)
+	c := make([]float64, 0, k*d)
+	for _, row := range m.Centers {
+		if len(row) != d {
+			return fmt.Errorf("cluster: predict: model centres are ragged: %w", ErrInvalidInput)
+		}
+		c = append(c, row...)
+	}
+	cnorm := make([]float64, k)
+	kernel.SqNorms(cnorm, c, d)
+	var pc kernel.Centres
+	pc.Pack(c, cnorm, d)
+	const block = 4096
+	labels := make([]int32, min(n, block))
+	for lo := 0; lo < n; lo += block {
+		hi := min(lo+block, n)
+		pc.Nearest(labels[:hi-lo], nil, data[lo*d:hi*d], nil)
+		for i, l := range labels[:hi-lo] {
+			dst[lo+i] = int(l)
+		}
 	}
 	return nil
 }

@@ -229,6 +229,12 @@ func TestKMeansModelJSONRoundTrip(t *testing.T) {
 			break
 		}
 	}
+	// The fit's sizes count the same labels.
+	sizes := make([]float64, s.k)
+	for _, l := range want {
+		sizes[l]++
+	}
+	assert.Equal(t, m.Sizes, sizes)
 	var bad KMeansModel
 	assert.ErrorIs(t, json.Unmarshal([]byte(`{"config":{"algorithm":"fastest"}}`), &bad), ErrInvalidConfig)
 }
