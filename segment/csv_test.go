@@ -2,10 +2,13 @@ package segment
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -484,4 +487,83 @@ func TestCSVReaderRangeTextTaken(t *testing.T) {
 	a, err := r.Read()
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"employees_range": "x"}, a.Text)
+}
+
+func TestCSVReaderDynamicsHeaders(t *testing.T) {
+	in := "(Do Not Modify) Account,Account Name,Address 1: City,Address 1: State/Province,Address 1: Country/Region,Number of Employees,Annual Revenue,Relationship Type\n" +
+		"0a1b,Contoso,Redmond,WA,United States,120,\"$1,000,000.00\",Customer\n"
+	r, err := NewCSVReader(strings.NewReader(in), CSVMapping{})
+	require.NoError(t, err)
+	a, err := r.Read()
+	require.NoError(t, err)
+	assert.Equal(t, Account{ID: "0a1b", Name: "Contoso", City: "Redmond", Region: "WA", Country: "US", Employees: N(120),
+		Revenue: N(1e6), Text: map[string]string{"Relationship Type": "Customer"}}, a)
+}
+
+// rowSource streams n generated rows without holding them.
+type rowSource struct {
+	n, i int
+	buf  []byte
+}
+
+func (s *rowSource) Read(p []byte) (int, error) {
+	for len(s.buf) == 0 {
+		if s.i > s.n {
+			return 0, io.EOF
+		}
+		if s.i == 0 {
+			s.buf = []byte("Account ID,Account Name,Employees,Country,Notes\n")
+		} else {
+			s.buf = fmt.Appendf(s.buf, "%d,Company %d,\"%d,%03d\",Germany,%s\n", s.i, s.i, s.i%100, s.i%1000, strings.Repeat("x", s.i%50))
+		}
+		s.i++
+	}
+	n := copy(p, s.buf)
+	s.buf = s.buf[n:]
+	return n, nil
+}
+
+func TestCSVReaderMemoryIsFlat(t *testing.T) {
+	const n = 60_000
+	r, err := NewCSVReader(&rowSource{n: n}, CSVMapping{})
+	require.NoError(t, err)
+	heap := func() uint64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	var early uint64
+	for i := 0; ; i++ {
+		if i == 5_000 {
+			early = heap()
+		}
+		_, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+	}
+	assert.Equal(t, n, r.Row())
+	late := heap()
+	assert.Less(t, int64(late)-int64(early), int64(1<<20), "heap grew from %d to %d bytes over %d rows", early, late, n-5000)
+}
+
+func TestCSVMappingJSON(t *testing.T) {
+	m := CSVMapping{ID: "#1", Employees: "Headcount", Numbers: map[string]string{"nps": "NPS"}, Ignore: []string{"x"},
+		Unmapped: UnmappedIgnore, Ranges: RangeLower, RevenueScale: 1e3, Blanks: []string{"Select"}, Comma: ";",
+		Countries: map[string]string{"Namibia": "NA"}, DefaultCountry: "DE", RowIDs: true}
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"unmapped":"ignore"`)
+	var back CSVMapping
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, m, back)
+	assert.NoError(t, back.Validate())
+	bad := CSVMapping{Countries: map[string]string{"Atlantis": "ZZ"}, DefaultCountry: "Atlantis2", Numbers: map[string]string{"": "x"}}
+	err = bad.Validate()
+	assert.ErrorIs(t, err, ErrInvalidConfig)
+	for _, field := range []string{"countries", "default_country", "numbers"} {
+		assert.Contains(t, err.Error(), field)
+	}
 }

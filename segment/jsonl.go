@@ -32,7 +32,9 @@ type JSONLOptions struct {
 //
 // Decoding is strict: a field the Account does not have is an error naming
 // it by its path ("orders[2].amout"), as is a value of the wrong type, or
-// anything after the account on its line. Lines that are empty or white
+// anything after the account on its line. As with encoding/json, keys match
+// field names ignoring case, and of a repeated key the last wins. Lines that
+// are empty or white
 // space are skipped but counted, so that Row is always the file's line
 // number. A UTF-8 byte-order mark before the first line and "\r" before a
 // line break are ignored.

@@ -240,9 +240,9 @@ var defaultHeaders = [nFields][]string{
 	tCurrency:  {"currency", "annualrevenuecurrency", "currencycode", "currencyisocode", "accountcurrency"},
 	tGrowth:    {"growth", "revenuegrowth", "yoygrowth"},
 	tFounded:   {"founded", "yearfounded", "foundedyear", "foundingyear", "yearestablished"},
-	tCountry:   {"country", "countryregion", "billingcountry", "billingcountrycode", "countrycode", "hqcountry"},
-	tRegion:    {"region", "state", "stateregion", "stateprovince", "province", "billingstate", "billingstateprovince", "billingstatecode"},
-	tCity:      {"city", "billingcity", "hqcity"},
+	tCountry:   {"country", "countryregion", "billingcountry", "billingcountrycode", "countrycode", "hqcountry", "address1countryregion", "address1country"},
+	tRegion:    {"region", "state", "stateregion", "stateprovince", "province", "billingstate", "billingstateprovince", "billingstatecode", "address1stateprovince"},
+	tCity:      {"city", "billingcity", "hqcity", "address1city"},
 	tType:      {"customertype", "businesstype", "businessmodel"},
 	tStage:     {"lifecyclestage", "lifecycle", "stage", "accountstage"},
 	tTechnologies: {
