@@ -45,3 +45,26 @@ func BenchmarkNearest2(b *testing.B) {
 func threadCPU() time.Duration {
 	return threadCPUTime()
 }
+
+// BenchmarkAddRows measures the update step's accumulation, unweighted.
+func BenchmarkAddRows(b *testing.B) {
+	for _, sh := range []shape{{20000, 8, 8}, {20000, 16, 16}, {20000, 64, 64}} {
+		rng := rand.New(rand.NewPCG(1, 1))
+		x, _ := randData(rng, sh, 1)
+		labels := make([]int32, sh.n)
+		for i := range labels {
+			labels[i] = int32(rng.IntN(sh.k))
+		}
+		sums := make([]float64, sh.k*sh.d)
+		counts := make([]float64, sh.k)
+		for name, sel := range paths() {
+			b.Run(fmt.Sprintf("%s/d=%d/k=%d", name, sh.d, sh.k), func(b *testing.B) {
+				defer sel()()
+				for b.Loop() {
+					AddRows(sums, counts, x, nil, labels, sh.d)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(sh.n), "ns/row")
+			})
+		}
+	}
+}

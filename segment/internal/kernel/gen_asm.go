@@ -74,6 +74,7 @@ func main() {
 			gen(v)
 		}
 	}
+	genAddRows()
 	if err := os.WriteFile(*outName, out.Bytes(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -407,4 +408,63 @@ func reduce(v isa, r int) {
 		p("MOVQ d2+48(FP), R12")
 		p("VMOVSD X%d, %d(R12)(BX*8)", s2, 8*r)
 	}
+}
+
+// genAddRows emits addRowsAVX2: sums[labels[i]] += row i of x and
+// counts[labels[i]] += 1 for i < n, in row order (so the sums round as the
+// scalar loop's do), four columns at a time with a scalar tail.
+//
+// Registers: SI x row, DI sums, R8 counts, R9 labels, BX row index,
+// CX n, DX d, R11 d*8, AX sums row, R10 column counter, X1 = 1.0.
+func genAddRows() {
+	fmt.Fprintln(&out)
+	fmt.Fprintln(&out, "// func addRowsAVX2(sums, counts, x *float64, labels *int32, n, d int)")
+	fmt.Fprintln(&out, "TEXT ·addRowsAVX2(SB), NOSPLIT, $0-48")
+	p("MOVQ sums+0(FP), DI")
+	p("MOVQ counts+8(FP), R8")
+	p("MOVQ x+16(FP), SI")
+	p("MOVQ labels+24(FP), R9")
+	p("MOVQ n+32(FP), CX")
+	p("MOVQ d+40(FP), DX")
+	p("MOVQ DX, R11")
+	p("SHLQ $3, R11")
+	p("MOVQ $0x3FF0000000000000, AX")
+	p("VMOVQ AX, X1")
+	p("XORQ BX, BX")
+	label("addrow")
+	p("CMPQ BX, CX")
+	p("JGE addend")
+	p("MOVLQSX (R9)(BX*4), AX")
+	p("VMOVSD (R8)(AX*8), X0")
+	p("VADDSD X1, X0, X0")
+	p("VMOVSD X0, (R8)(AX*8)")
+	p("IMULQ R11, AX")
+	p("ADDQ DI, AX")
+	p("MOVQ DX, R10")
+	label("addvec")
+	p("CMPQ R10, $4")
+	p("JLT addtail")
+	p("VMOVUPD (SI), Y0")
+	p("VADDPD (AX), Y0, Y0")
+	p("VMOVUPD Y0, (AX)")
+	p("ADDQ $32, SI")
+	p("ADDQ $32, AX")
+	p("SUBQ $4, R10")
+	p("JMP addvec")
+	label("addtail")
+	p("TESTQ R10, R10")
+	p("JZ addnext")
+	p("VMOVSD (SI), X0")
+	p("VADDSD (AX), X0, X0")
+	p("VMOVSD X0, (AX)")
+	p("ADDQ $8, SI")
+	p("ADDQ $8, AX")
+	p("DECQ R10")
+	p("JMP addtail")
+	label("addnext")
+	p("INCQ BX")
+	p("JMP addrow")
+	label("addend")
+	p("VZEROUPPER")
+	p("RET")
 }

@@ -251,3 +251,48 @@ func rowNorm(row, xnorm []float64, i int) float64 {
 // Impl names the implementation the assignment kernels use on this machine
 // and build: "avx512", "avx2" or "go".
 func Impl() string { return impl() }
+
+// AddRows adds row i of x (row-major, d columns) to row labels[i] of sums
+// (k×d row-major, k = len(counts)) and 1 to counts[labels[i]], for each
+// i < len(labels) in order; with weights w (not nil), it adds w[i]·x_i and
+// w[i] instead. This is the accumulation of a k-means update step. The
+// additions happen in row order on every code path, so the sums are
+// bit-identical whatever the CPU. It panics if a label is out of [0, k) or a
+// slice is too short.
+func AddRows(sums, counts []float64, x, w []float64, labels []int32, d int) {
+	n, k := len(labels), len(counts)
+	checkMatrix("x", x, n, d)
+	checkMatrix("sums", sums, k, d)
+	if w != nil && len(w) < n {
+		panic(fmt.Sprintf("kernel: w has %d elements, want %d", len(w), n))
+	}
+	for i, l := range labels {
+		if l < 0 || int(l) >= k {
+			panic(fmt.Sprintf("kernel: label %d of row %d out of [0, %d)", l, i, k))
+		}
+	}
+	if n == 0 {
+		return
+	}
+	if w == nil && addRows(sums, counts, x, labels, d) {
+		return
+	}
+	for i, l := range labels {
+		wi := 1.0
+		if w != nil {
+			wi = w[i]
+		}
+		counts[l] += wi
+		s := sums[int(l)*d : int(l)*d+d]
+		row := x[i*d : i*d+d]
+		if w == nil {
+			for j, v := range row {
+				s[j] += v
+			}
+			continue
+		}
+		for j, v := range row {
+			s[j] += wi * v
+		}
+	}
+}

@@ -150,3 +150,16 @@ func (p *Centres) nearest(labels []int32, dist, d2 []float64, x, xnorm []float64
 		kernel(&xs[0], &xn[0], &p.ct[0], &p.meta[0], &labels[lo], &o1[0], &o2[0], m, d, kg)
 	}
 }
+
+//go:noescape
+func addRowsAVX2(sums, counts, x *float64, labels *int32, n, d int)
+
+// addRows runs the unweighted AddRows in assembly when the CPU allows; it
+// reports whether it did. Arguments are checked by the caller.
+func addRows(sums, counts, x []float64, labels []int32, d int) bool {
+	if !useAVX2 {
+		return false
+	}
+	addRowsAVX2(&sums[0], &counts[0], &x[0], &labels[0], len(labels), d)
+	return true
+}

@@ -9,3 +9,5 @@ func (p *Centres) pack() {}
 func (p *Centres) nearest(labels []int32, dist, d2 []float64, x, xnorm []float64) {
 	nearestGo(labels, dist, d2, x, xnorm, p.c, p.cnorm, p.d)
 }
+
+func addRows(sums, counts, x []float64, labels []int32, d int) bool { return false }

@@ -2474,3 +2474,53 @@ n2AVX2_r1_reduce:
 n2AVX2done:
 	VZEROUPPER
 	RET
+
+// func addRowsAVX2(sums, counts, x *float64, labels *int32, n, d int)
+TEXT ·addRowsAVX2(SB), NOSPLIT, $0-48
+	MOVQ sums+0(FP), DI
+	MOVQ counts+8(FP), R8
+	MOVQ x+16(FP), SI
+	MOVQ labels+24(FP), R9
+	MOVQ n+32(FP), CX
+	MOVQ d+40(FP), DX
+	MOVQ DX, R11
+	SHLQ $3, R11
+	MOVQ $0x3FF0000000000000, AX
+	VMOVQ AX, X1
+	XORQ BX, BX
+addrow:
+	CMPQ BX, CX
+	JGE addend
+	MOVLQSX (R9)(BX*4), AX
+	VMOVSD (R8)(AX*8), X0
+	VADDSD X1, X0, X0
+	VMOVSD X0, (R8)(AX*8)
+	IMULQ R11, AX
+	ADDQ DI, AX
+	MOVQ DX, R10
+addvec:
+	CMPQ R10, $4
+	JLT addtail
+	VMOVUPD (SI), Y0
+	VADDPD (AX), Y0, Y0
+	VMOVUPD Y0, (AX)
+	ADDQ $32, SI
+	ADDQ $32, AX
+	SUBQ $4, R10
+	JMP addvec
+addtail:
+	TESTQ R10, R10
+	JZ addnext
+	VMOVSD (SI), X0
+	VADDSD (AX), X0, X0
+	VMOVSD X0, (AX)
+	ADDQ $8, SI
+	ADDQ $8, AX
+	DECQ R10
+	JMP addtail
+addnext:
+	INCQ BX
+	JMP addrow
+addend:
+	VZEROUPPER
+	RET

@@ -1,0 +1,72 @@
+package kernel
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestAddRowsSmall(t *testing.T) {
+	x := []float64{1, 2, 3, 4, 5, 6}
+	labels := []int32{1, 0, 1}
+	sums := make([]float64, 4)
+	counts := make([]float64, 2)
+	AddRows(sums, counts, x, nil, labels, 2)
+	assert.Equal(t, []float64{3, 4, 6, 8}, sums)
+	assert.Equal(t, []float64{1, 2}, counts)
+
+	AddRows(sums, counts, x, []float64{2, 0, 0.5}, labels, 2)
+	assert.Equal(t, []float64{3, 4, 6 + 2 + 2.5, 8 + 4 + 3}, sums)
+	assert.Equal(t, []float64{1, 4.5}, counts)
+
+	assert.Panics(t, func() { AddRows(sums, counts, x, nil, []int32{0, 2, 0}, 2) }, "label out of range")
+	assert.Panics(t, func() { AddRows(sums, counts, x, nil, []int32{0, -1, 0}, 2) }, "negative label")
+	assert.Panics(t, func() { AddRows(sums, counts, x[:5], nil, labels, 2) }, "x too short")
+	assert.Panics(t, func() { AddRows(sums[:3], counts, x, nil, labels, 2) }, "sums too short")
+	assert.Panics(t, func() { AddRows(sums, counts, x, []float64{1}, labels, 2) }, "w too short")
+}
+
+// TestAddRowsPathsAgree requires bit-identical sums from every path.
+func TestAddRowsPathsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, sh := range testShapes(rng) {
+		x, _ := randData(rng, sh, 1e3)
+		labels := make([]int32, sh.n)
+		for i := range labels {
+			labels[i] = int32(rng.IntN(sh.k))
+		}
+		w := make([]float64, sh.n)
+		for i := range w {
+			w[i] = rng.Float64()
+		}
+		type res struct{ sums, counts, wsums, wcounts []float64 }
+		runAdd := func() res {
+			r := res{make([]float64, sh.k*sh.d), make([]float64, sh.k), make([]float64, sh.k*sh.d), make([]float64, sh.k)}
+			AddRows(r.sums, r.counts, x, nil, labels, sh.d)
+			AddRows(r.wsums, r.wcounts, x, w, labels, sh.d)
+			return r
+		}
+		p := paths()
+		restore := p["go"]()
+		want := runAdd()
+		restore()
+		// Against a plain loop.
+		ref := make([]float64, sh.k*sh.d)
+		for i, l := range labels {
+			for j := range sh.d {
+				ref[int(l)*sh.d+j] += x[i*sh.d+j]
+			}
+		}
+		require.Equal(t, ref, want.sums)
+		for name, sel := range p {
+			t.Run(fmt.Sprintf("%s/n=%d/d=%d/k=%d", name, sh.n, sh.d, sh.k), func(t *testing.T) {
+				defer sel()()
+				got := runAdd()
+				assert.Equal(t, want, got)
+			})
+		}
+	}
+}
