@@ -164,11 +164,11 @@ func NewCSVReader(r io.Reader, m CSVMapping) (*CSVReader, error) {
 	if rd.ranges == "" {
 		rd.ranges = RangeText
 	}
-	rd.blanks = m.Blanks
-	if rd.blanks == nil {
-		rd.blanks = DefaultBlanks
+	rd.m.Countries = maps.Clone(m.Countries)
+	rd.blanks = slices.Clone(m.Blanks)
+	if m.Blanks == nil {
+		rd.blanks = DefaultBlanks()
 	}
-	rd.blanks = slices.Clone(rd.blanks)
 	for i, b := range rd.blanks {
 		rd.blanks[i] = strings.TrimSpace(b)
 		rd.maxBlank = max(rd.maxBlank, len(rd.blanks[i]))
@@ -782,7 +782,7 @@ func WriteCSV(w io.Writer, accts iter.Seq[Account], opts CSVWriteOptions) error 
 	cw := csv.NewWriter(bw)
 	if opts.Comma != "" {
 		c, n := utf8.DecodeRuneInString(opts.Comma)
-		if n != len(opts.Comma) || c == utf8.RuneError || c == '\r' || c == '\n' || c == '"' {
+		if n != len(opts.Comma) || c == 0 || c == utf8.RuneError || c == '\r' || c == '\n' || c == '"' {
 			return fmt.Errorf("segment: csv write options: comma is %q, not one character other than a quote or line break: %w", opts.Comma, ErrInvalidConfig)
 		}
 		cw.Comma = c

@@ -370,7 +370,7 @@ func TestCSVReaderFortune1000(t *testing.T) {
 }
 
 func TestCSVReaderLeads(t *testing.T) {
-	m := CSVMapping{Blanks: append(slices.Clone(DefaultBlanks), "Select")}
+	m := CSVMapping{Blanks: append(DefaultBlanks(), "Select")}
 	r := openCSV(t, dataDir+"leads/Leads.csv", m)
 	accts, errs := readAllCSV(t, r)
 	assert.Equal(t, 9240, r.Row())

@@ -53,7 +53,7 @@ Walmart,2200000,523964,Retailing,AR,Select
 	m := segment.CSVMapping{
 		ID: "company", Name: "company", Employees: "num. of employees", Revenue: "revenue",
 		RevenueScale: 1e6, Industry: "sector", Region: "state", DefaultCountry: "US",
-		Blanks: append(slices.Clone(segment.DefaultBlanks), "Select"),
+		Blanks: append(segment.DefaultBlanks(), "Select"),
 	}
 	r, err := segment.NewCSVReader(strings.NewReader(data), m)
 	if err != nil {

@@ -78,6 +78,7 @@ type CSVMapping struct {
 	// Blanks lists the values, besides the empty string, that mean unknown,
 	// compared after trimming white space and ignoring case. Nil means
 	// [DefaultBlanks]; an empty non-nil slice means only the empty string.
+	// Blank markers apply to every column, the ID too.
 	// Exports whose forms write "Select" for an unanswered field add it here.
 	Blanks []string `json:"blanks,omitempty"`
 	// RevenueScale multiplies every revenue read, for files that give
@@ -130,10 +131,13 @@ const (
 	RangeMid RangePolicy = "mid"
 )
 
-// DefaultBlanks are the values that mean unknown when [CSVMapping].Blanks is
-// nil, besides the empty string. "NA" is not among them: it is Namibia's
-// country code.
-var DefaultBlanks = []string{"N/A", "#N/A", "-", "--", "null", "nil", "none", "unknown", "n.a.", "?"}
+// DefaultBlanks returns the values that mean unknown when [CSVMapping].Blanks
+// is nil, besides the empty string: "N/A", "#N/A", "-", "--", "null", "nil",
+// "none", "unknown", "n.a." and "?", in any case. "NA" is not among them: it
+// is Namibia's country code. Append to it to add markers of your own.
+func DefaultBlanks() []string {
+	return []string{"N/A", "#N/A", "-", "--", "null", "nil", "none", "unknown", "n.a.", "?"}
+}
 
 // Validate reports every problem in the mapping, joined, each wrapping
 // [ErrInvalidConfig].
@@ -157,7 +161,7 @@ func (m *CSVMapping) Validate() error {
 	}
 	if m.Comma != "" {
 		r, n := utf8.DecodeRuneInString(m.Comma)
-		if n != len(m.Comma) || r == utf8.RuneError || r == '\r' || r == '\n' || r == '"' {
+		if n != len(m.Comma) || r == 0 || r == utf8.RuneError || r == '\r' || r == '\n' || r == '"' {
 			bad("comma is %q, not one character other than a quote or line break", m.Comma)
 		}
 	}
