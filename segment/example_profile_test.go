@@ -1,6 +1,7 @@
 package segment_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"slices"
@@ -40,7 +41,7 @@ func profExampleAccounts() ([]segment.Account, []segment.Assignment) {
 
 func ExampleProfile() {
 	accts, assigns := profExampleAccounts()
-	report, err := segment.Profile(slices.Values(accts), assigns, segment.ProfileConfig{
+	report, err := segment.Profile(context.Background(), slices.Values(accts), assigns, segment.ProfileConfig{
 		Reference:  time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC),
 		MinSupport: 2, // tiny example: list categories held by 2 accounts
 		Top:        2,
@@ -59,7 +60,7 @@ func ExampleProfile() {
 
 func ExampleProfileReport_WriteText() {
 	accts, assigns := profExampleAccounts()
-	report, err := segment.Profile(slices.Values(accts), assigns, segment.ProfileConfig{MinSupport: 2, Top: 1})
+	report, err := segment.Profile(context.Background(), slices.Values(accts), assigns, segment.ProfileConfig{MinSupport: 2, Top: 1})
 	if err != nil {
 		fmt.Println(err)
 		return

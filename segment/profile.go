@@ -2,6 +2,7 @@ package segment
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -275,8 +276,14 @@ type CategoryTrait struct {
 // Categories: industry, NAICS sector, country, customer type, stage,
 // channel, lead grade, each technology, converted, churned and custom text.
 //
-// Profile is deterministic and never changes its inputs.
-func Profile(accts iter.Seq[Account], assigns []Assignment, c ProfileConfig) (*ProfileReport, error) {
+// Profile is deterministic, safe for concurrent use and never changes its
+// inputs. It looks at ctx every 1,024 accounts and returns an error for
+// which errors.Is(err, ctx.Err()) holds once ctx is done; a nil ctx is an
+// error wrapping [ErrInvalidConfig].
+func Profile(ctx context.Context, accts iter.Seq[Account], assigns []Assignment, c ProfileConfig) (*ProfileReport, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("segment: profile: context is nil: %w", ErrInvalidConfig)
+	}
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -288,10 +295,22 @@ func Profile(accts iter.Seq[Account], assigns []Assignment, c ProfileConfig) (*P
 	if err := p.indexAssignments(); err != nil {
 		return nil, err
 	}
+	done := func(n int) error {
+		if n%1024 != 0 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("segment: profile: %w", err)
+		}
+		return nil
+	}
 	ref := c.Reference
 	if ref.IsZero() {
 		var all []Account
 		for a := range accts {
+			if err := done(len(all)); err != nil {
+				return nil, err
+			}
 			all = append(all, a)
 			ref = profLatestTime(&all[len(all)-1], ref)
 		}
@@ -300,9 +319,15 @@ func Profile(accts iter.Seq[Account], assigns []Assignment, c ProfileConfig) (*P
 	p.ref = ref
 	p.from = ref.AddDate(0, -c.Months, 0)
 	for a := range accts {
+		if err := done(p.n); err != nil {
+			return nil, err
+		}
 		if err := p.add(&a); err != nil {
 			return nil, err
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("segment: profile: %w", err)
 	}
 	if p.n == 0 {
 		return nil, fmt.Errorf("segment: profile: no accounts: %w", ErrEmptyInput)

@@ -1,6 +1,7 @@
 package segment_test
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"slices"
@@ -51,7 +52,7 @@ func findNumeric(t *testing.T, sp segment.SegmentProfile, field string) segment.
 
 func TestProfileSmall(t *testing.T) {
 	accts, as := profAccounts()
-	r, err := segment.Profile(slices.Values(accts), as, segment.ProfileConfig{Reference: profRef, MinSupport: 1})
+	r, err := segment.Profile(context.Background(), slices.Values(accts), as, segment.ProfileConfig{Reference: profRef, MinSupport: 1})
 	require.NoError(t, err)
 	assert.Equal(t, 4, r.Accounts)
 	assert.Equal(t, 12, r.Months)
@@ -108,28 +109,28 @@ func TestProfileErrors(t *testing.T) {
 	accts, as := profAccounts()
 	cfg := segment.ProfileConfig{Reference: profRef}
 
-	_, err := segment.Profile(slices.Values(accts), as[:3], cfg)
+	_, err := segment.Profile(context.Background(), slices.Values(accts), as[:3], cfg)
 	assert.ErrorIs(t, err, segment.ErrUnmatched, "an account without an assignment")
 	assert.ErrorContains(t, err, `"A3"`)
 
-	_, err = segment.Profile(slices.Values(accts[:3]), as, cfg)
+	_, err = segment.Profile(context.Background(), slices.Values(accts[:3]), as, cfg)
 	assert.ErrorIs(t, err, segment.ErrUnmatched, "an assignment without an account")
 	assert.ErrorContains(t, err, `"A4"`)
 
-	_, err = segment.Profile(slices.Values(accts), append(slices.Clone(as), as[0]), cfg)
+	_, err = segment.Profile(context.Background(), slices.Values(accts), append(slices.Clone(as), as[0]), cfg)
 	assert.ErrorIs(t, err, segment.ErrUnmatched, "an account assigned twice")
 
-	_, err = segment.Profile(slices.Values(append(slices.Clone(accts), accts[0])), as, cfg)
+	_, err = segment.Profile(context.Background(), slices.Values(append(slices.Clone(accts), accts[0])), as, cfg)
 	assert.ErrorIs(t, err, segment.ErrUnmatched, "an account given twice")
 
-	_, err = segment.Profile(slices.Values([]segment.Account(nil)), nil, cfg)
+	_, err = segment.Profile(context.Background(), slices.Values([]segment.Account(nil)), nil, cfg)
 	assert.ErrorIs(t, err, segment.ErrEmptyInput)
-	_, err = segment.Profile(nil, nil, cfg)
+	_, err = segment.Profile(context.Background(), nil, nil, cfg)
 	assert.ErrorIs(t, err, segment.ErrEmptyInput)
 
 	badAccts := slices.Clone(accts)
 	badAccts[1].Employees = segment.N(math.NaN())
-	_, err = segment.Profile(slices.Values(badAccts), as, cfg)
+	_, err = segment.Profile(context.Background(), slices.Values(badAccts), as, cfg)
 	assert.ErrorIs(t, err, segment.ErrInvalidAccount)
 	var fe *segment.FieldError
 	require.ErrorAs(t, err, &fe)
@@ -138,24 +139,24 @@ func TestProfileErrors(t *testing.T) {
 
 	badAccts = slices.Clone(accts)
 	badAccts[0].Orders = []segment.Order{{Time: profRef, Amount: -5}}
-	_, err = segment.Profile(slices.Values(badAccts), as, cfg)
+	_, err = segment.Profile(context.Background(), slices.Values(badAccts), as, cfg)
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, "orders[0].amount", fe.Field)
 
 	for _, c := range []segment.ProfileConfig{{Months: -1}, {MinLift: 0.5}, {MinShare: 2}, {MinEffect: math.NaN()}, {Top: -1}, {MinSupport: -1}, {Revenue: 9}} {
-		_, err = segment.Profile(slices.Values(accts), as, c)
+		_, err = segment.Profile(context.Background(), slices.Values(accts), as, c)
 		assert.ErrorIs(t, err, segment.ErrInvalidConfig, "%+v", c)
 	}
 }
 
 func TestProfileDefaultReference(t *testing.T) {
 	accts, as := profAccounts()
-	r, err := segment.Profile(slices.Values(accts), as, segment.ProfileConfig{})
+	r, err := segment.Profile(context.Background(), slices.Values(accts), as, segment.ProfileConfig{})
 	require.NoError(t, err)
 	assert.Equal(t, time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC), r.Reference, "the latest date in the data")
 
 	none := []segment.Account{{ID: "x", Founded: 2000}}
-	r, err = segment.Profile(slices.Values(none), []segment.Assignment{{AccountID: "x", Segment: segment.Segment{ID: "all"}}}, segment.ProfileConfig{})
+	r, err = segment.Profile(context.Background(), slices.Values(none), []segment.Assignment{{AccountID: "x", Segment: segment.Segment{ID: "all"}}}, segment.ProfileConfig{})
 	require.NoError(t, err)
 	assert.True(t, r.Reference.IsZero())
 	for _, n := range r.Segments[0].Numeric {
@@ -182,11 +183,11 @@ func TestProfileGenerated(t *testing.T) {
 		}
 		as[i] = segment.Assignment{AccountID: a.ID, Segment: segment.Segment{ID: id}}
 	}
-	r, err := segment.Profile(slices.Values(accts), as, segment.ProfileConfig{})
+	r, err := segment.Profile(context.Background(), slices.Values(accts), as, segment.ProfileConfig{})
 	require.NoError(t, err)
 	assert.Equal(t, before, accts, "accounts are left unchanged")
 
-	again, err := segment.Profile(slices.Values(accts), as, segment.ProfileConfig{})
+	again, err := segment.Profile(context.Background(), slices.Values(accts), as, segment.ProfileConfig{})
 	require.NoError(t, err)
 	assert.Equal(t, r, again, "deterministic")
 
@@ -249,7 +250,7 @@ func BenchmarkProfile(b *testing.B) {
 		b.Run("n="+strconv.Itoa(n)+"/k=5", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := segment.Profile(slices.Values(accts), as, segment.ProfileConfig{Reference: segmenttest.Reference}); err != nil {
+				if _, err := segment.Profile(context.Background(), slices.Values(accts), as, segment.ProfileConfig{Reference: segmenttest.Reference}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -271,9 +272,25 @@ func TestProfileWalksOnce(t *testing.T) {
 				}
 			}
 		}
-		r, err := segment.Profile(seq, as, segment.ProfileConfig{Reference: ref})
+		r, err := segment.Profile(context.Background(), seq, as, segment.ProfileConfig{Reference: ref})
 		require.NoError(t, err)
 		assert.Equal(t, 1, walks, "reference %v", ref)
 		assert.Equal(t, len(accts), r.Accounts)
 	}
+}
+
+func TestProfileContext(t *testing.T) {
+	accts := segmenttest.Accounts(3000, 3)
+	as := make([]segment.Assignment, len(accts))
+	for i, a := range accts {
+		as[i] = segment.Assignment{AccountID: a.ID, Segment: segment.Segment{ID: a.Stage.String()}}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, ref := range []time.Time{profRef, {}} {
+		_, err := segment.Profile(ctx, slices.Values(accts), as, segment.ProfileConfig{Reference: ref})
+		assert.ErrorIs(t, err, context.Canceled, "reference %v", ref)
+	}
+	_, err := segment.Profile(nil, slices.Values(accts), as, segment.ProfileConfig{}) // a nil context is refused
+	assert.ErrorIs(t, err, segment.ErrInvalidConfig)
 }

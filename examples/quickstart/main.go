@@ -128,7 +128,7 @@ func analyze(ctx context.Context, accts []segment.Account) ([]section, error) {
 		if err != nil {
 			return nil, err
 		}
-		rep, err := segment.Profile(slices.Values(accts), res.Assignments, segment.ProfileConfig{Reference: asOf})
+		rep, err := segment.Profile(ctx, slices.Values(accts), res.Assignments, segment.ProfileConfig{Reference: asOf})
 		if err != nil {
 			return nil, err
 		}
