@@ -261,8 +261,8 @@ func (f *fitter) swapTrials() (trials, patience, rsTrials int) {
 		trials = max(100, 20*f.k)
 	}
 	patience = max(50, int(4*float64(f.k)*math.Log(float64(f.k)+1)))
-	// Fränti trials cost two k-means iterations each: allow about 10⁸
-	// distance computations for them.
-	rsTrials = min(100, max(1, int(1e8/(float64(f.n)*float64(f.k)))))
+	// Fränti trials cost two k-means iterations each: up to 20 of them,
+	// fewer when n·k passes 5·10⁶.
+	rsTrials = min(20, max(1, int(1e8/(float64(f.n)*float64(f.k)))))
 	return trials, patience, rsTrials
 }
