@@ -343,6 +343,9 @@ func (f *kpFitter) fit() (*KPrototypesModel, error) {
 		}
 	}
 	f.progress("restart", f.restarts, f.restarts)
+	if !ppFinite(best.cost) || slices.ContainsFunc(best.centers, func(v float64) bool { return !ppFinite(v) }) {
+		return nil, fmt.Errorf("cluster: k-prototypes: numeric values too large: a centre or the cost overflows (scale the data first): %w", ErrInvalidInput)
+	}
 	return f.model(best), nil
 }
 

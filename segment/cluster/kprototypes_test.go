@@ -382,7 +382,9 @@ func TestKPrototypesBadInput(t *testing.T) {
 			}
 		})
 	}
-	err := KPrototypesConfig{K: 0, Gamma: -1, MaxIter: -1, Workers: -2}.Validate()
+	_, err := KPrototypes(ctx, mat.NewDense(4, 1, []float64{1e308, 1.5e308, -1e308, -1.7e308}), nil, nil, ok)
+	assert.ErrorIs(t, err, ErrInvalidInput, "overflowing values")
+	err = KPrototypesConfig{K: 0, Gamma: -1, MaxIter: -1, Workers: -2}.Validate()
 	require.Error(t, err)
 	var joined interface{ Unwrap() []error }
 	require.True(t, errors.As(err, &joined))
