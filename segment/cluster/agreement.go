@@ -52,21 +52,35 @@ func ContingencyTable(a, b []int) (*Contingency, error) {
 // labelCodes returns the distinct labels of l in ascending order and, for
 // each entry of l, the index of its label in that list.
 func labelCodes(l []int) (distinct []int, idx []int) {
-	distinct = slices.Clone(l)
-	slices.Sort(distinct)
-	distinct = slices.Compact(distinct)
 	idx = make([]int, len(l))
-	if len(distinct) > 0 && distinct[0] >= 0 && distinct[len(distinct)-1] < 4*len(l)+16 {
-		// Small non-negative labels, the common case: a direct lookup.
-		pos := make([]int, distinct[len(distinct)-1]+1)
-		for i, v := range distinct {
-			pos[v] = i
+	if len(l) == 0 {
+		return nil, idx
+	}
+	lo, hi := l[0], l[0]
+	for _, v := range l {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if lo >= 0 && hi < 4*len(l)+16 {
+		// Small non-negative labels, the common case: a direct lookup,
+		// without sorting.
+		pos := make([]int, hi+1)
+		for _, v := range l {
+			pos[v] = 1
+		}
+		for v, seen := range pos {
+			if seen != 0 {
+				pos[v] = len(distinct)
+				distinct = append(distinct, v)
+			}
 		}
 		for i, v := range l {
 			idx[i] = pos[v]
 		}
 		return distinct, idx
 	}
+	distinct = slices.Clone(l)
+	slices.Sort(distinct)
+	distinct = slices.Compact(distinct)
 	for i, v := range l {
 		idx[i], _ = slices.BinarySearch(distinct, v)
 	}

@@ -125,6 +125,10 @@ const (
 	defaultGapReferences = 10
 )
 
+// DefaultGapRows caps the rows of each gap-statistic reference data set
+// when ChooseKConfig.GapRows is 0.
+const DefaultGapRows = 10000
+
 // ChooseKConfig configures [ChooseK]. It is plain data; the zero value
 // works: k from 1 to 10, default k-means, 10 bounding-box gap references,
 // and the vote rule.
@@ -150,6 +154,12 @@ type ChooseKConfig struct {
 	GapReferences int `json:"gapReferences,omitempty"`
 	// GapReference is the region the references are drawn from.
 	GapReference GapReference `json:"gapReference,omitempty"`
+	// GapRows is the number of rows of each reference data set; 0 means
+	// the number of rows of x, capped at [DefaultGapRows]. With fewer rows
+	// than x (or with weights), a reference's log inertia is shifted by
+	// log(W/m), W being the total weight of x and m the reference's rows,
+	// since the inertia of uniform data grows in proportion to its mass.
+	GapRows int `json:"gapRows,omitempty"`
 	// Sensitivity is Kneedle's sensitivity S; 0 means 1, the paper's
 	// default. Larger values make the knee more conservative.
 	Sensitivity float64 `json:"sensitivity,omitempty"`
@@ -183,6 +193,13 @@ func (c ChooseKConfig) gapRefs() int {
 		return defaultGapReferences
 	}
 	return c.GapReferences
+}
+
+func (c ChooseKConfig) gapRows(n int) int {
+	if c.GapRows == 0 {
+		return min(n, DefaultGapRows)
+	}
+	return c.GapRows
 }
 
 func (c ChooseKConfig) sensitivity() float64 {
@@ -220,6 +237,9 @@ func (c ChooseKConfig) Validate() error {
 	}
 	if c.GapReference < GapBoundingBox || c.GapReference > GapPCABox {
 		bad("unknown GapReference %d", int(c.GapReference))
+	}
+	if c.GapRows < 0 {
+		bad("GapRows must not be negative, got %d", c.GapRows)
 	}
 	if c.Sensitivity < 0 || math.IsNaN(c.Sensitivity) || math.IsInf(c.Sensitivity, 0) {
 		bad("Sensitivity must be finite and not negative, got %v", c.Sensitivity)
@@ -311,15 +331,16 @@ func (r *ChooseKResult) Score(k int) *KScore {
 // and Davies–Bouldin indices ([CalinskiHarabasz], [DaviesBouldin]) and the
 // gap statistic of Tibshirani, Walther and Hastie (2001): Gap(k) =
 // E*[log W*_k] − log W_k, where W_k is the inertia and the expectation is
-// the mean over cfg.GapReferences reference data sets drawn uniformly over
+// the mean over cfg.GapReferences reference data sets (of cfg.GapRows rows)
+// drawn uniformly over
 // the data's bounding box (or its principal-component box), each clustered
 // like the data; its 1-SE choice is made with [GapChoice]. The elbow of
 // the inertia curve is found with Kneedle ([Knee]).
 //
-// weights, when not nil, weighs each row in the k-means fits, the inertia,
-// the Calinski–Harabasz and Davies–Bouldin indices and the gap statistic
-// (each reference row takes the weight of the data row of the same index);
-// the silhouette ignores them.
+// weights, when not nil, weighs each row in the k-means fits, the inertia
+// and the Calinski–Harabasz and Davies–Bouldin indices; the gap
+// statistic's references are unweighted, their mass matched to the total
+// weight (see GapRows), and the silhouette ignores weights.
 //
 // When x has fewer distinct rows than MaxK, the range stops at the last k
 // that can be fitted and a reason says so. The same Seed gives the same
@@ -439,6 +460,15 @@ func meanSD(v []float64) (float64, float64) {
 // gapReferences draws B reference data sets and returns, for each k of ks,
 // the log inertia of the k-means fit to each reference.
 func gapReferences(ctx context.Context, data []float64, n, d int, weights []float64, ks []int, B int, cfg ChooseKConfig, kmCfg func(int) KMeansConfig, progress func(string)) ([][]float64, error) {
+	m := cfg.gapRows(n)
+	mass := float64(n)
+	if weights != nil {
+		mass = 0
+		for _, w := range weights {
+			mass += w
+		}
+	}
+	shift := math.Log(mass / float64(m))
 	out := make([][]float64, len(ks))
 	for i := range out {
 		out[i] = make([]float64, B)
@@ -447,19 +477,19 @@ func gapReferences(ctx context.Context, data []float64, n, d int, weights []floa
 	if err != nil {
 		return nil, err
 	}
-	ref := make([]float64, n*d)
+	ref := make([]float64, m*d)
 	for b := range B {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("cluster: choose k: %w", err)
 		}
 		box.draw(ref, rand.New(rand.NewPCG(cfg.Seed, 0x6a9_0000+uint64(b))))
-		rm := mat.NewDense(n, d, ref)
+		rm := mat.NewDense(m, d, ref)
 		for i, k := range ks {
-			m, err := KMeans(ctx, rm, weights, kmCfg(k))
+			fit, err := KMeans(ctx, rm, nil, kmCfg(k))
 			if err != nil {
 				return nil, fmt.Errorf("cluster: choose k: gap reference %d, k = %d: %w", b, k, err)
 			}
-			out[i][b] = chooseLog(m.Inertia)
+			out[i][b] = chooseLog(fit.Inertia) + shift
 			progress("reference")
 		}
 	}

@@ -123,6 +123,14 @@ func TestChooseKBlobs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 4, rp.Recommended, "gap with PCA-box references: %v", rp.Reasons)
 	assert.NotEqual(t, res.Scores[3].Gap, rp.Scores[3].Gap, "other references, other gap")
+
+	// Smaller references, their log inertia shifted by log(200/60), judge
+	// alike.
+	cfg.Rule, cfg.GapReference, cfg.GapRows, cfg.MaxK = ChooseByGap, GapBoundingBox, 60, 5
+	rs, err := ChooseK(ctx, x, nil, cfg)
+	require.NoError(t, err)
+	assert.Equal(t, 4, rs.Recommended, "gap with 60-row references: %v", rs.Reasons)
+	assert.InDelta(t, res.Scores[3].Gap, rs.Scores[3].Gap, 0.2, "gap at k = 4 with 60-row references")
 }
 
 func TestChooseKWeightsAndSmallData(t *testing.T) {
@@ -150,10 +158,10 @@ func TestChooseKWeightsAndSmallData(t *testing.T) {
 func TestChooseKErrors(t *testing.T) {
 	ctx := context.Background()
 	x := chooseBlobs()
-	err := ChooseKConfig{MinK: -1, MaxK: -2, GapReference: 7, Sensitivity: math.NaN(), Rule: 9, Workers: -1,
+	err := ChooseKConfig{MinK: -1, MaxK: -2, GapReference: 7, GapRows: -1, Sensitivity: math.NaN(), Rule: 9, Workers: -1,
 		KMeans: KMeansConfig{Restarts: -1}, Silhouette: SilhouetteConfig{MaxExact: -1}}.Validate()
 	assert.ErrorIs(t, err, ErrInvalidConfig)
-	for _, field := range []string{"MinK", "MaxK", "GapReference", "Sensitivity", "Rule", "Workers", "Restarts", "MaxExact"} {
+	for _, field := range []string{"MinK", "MaxK", "GapReference", "GapRows", "Sensitivity", "Rule", "Workers", "Restarts", "MaxExact"} {
 		assert.ErrorContains(t, err, field)
 	}
 	assert.ErrorIs(t, ChooseKConfig{MinK: 5, MaxK: 3}.Validate(), ErrInvalidConfig, "MaxK below MinK")

@@ -300,20 +300,24 @@ func sumDistances(x, block []float64, d int) float64 {
 			s += math.Sqrt(e0*e0 + e1*e1)
 		}
 	default:
+		x = x[:d]
 		for j := 0; j+d <= len(block); j += d {
-			y := block[j : j+d : j+d]
-			var q0, q1 float64
+			y := block[j : j+d]
+			y = y[:len(x)]
+			var q0, q1, q2, q3 float64
 			l := 0
-			for ; l+1 < d; l += 2 {
-				e0, e1 := y[l]-x[l], y[l+1]-x[l+1]
+			for ; l+4 <= len(x); l += 4 {
+				e0, e1, e2, e3 := y[l]-x[l], y[l+1]-x[l+1], y[l+2]-x[l+2], y[l+3]-x[l+3]
 				q0 += e0 * e0
 				q1 += e1 * e1
+				q2 += e2 * e2
+				q3 += e3 * e3
 			}
-			if l < d {
+			for ; l < len(x); l++ {
 				e := y[l] - x[l]
 				q0 += e * e
 			}
-			s += math.Sqrt(q0 + q1)
+			s += math.Sqrt((q0 + q1) + (q2 + q3))
 		}
 	}
 	return s
