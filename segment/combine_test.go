@@ -112,3 +112,40 @@ func TestCombinatorsHonourContext(t *testing.T) {
 		})
 	}
 }
+
+func FuzzDecodeModel(f *testing.F) {
+	accts := segmenttest.Accounts(80, 2)
+	segmenters := func(t testing.TB) []segment.Segmenter {
+		return []segment.Segmenter{
+			nested(t, accts[0].ID),
+			segment.Layer(tierRules(t), sizeRules(t)),
+			segment.Within(tierRules(t), medianSplit{min: 30}),
+			segment.MinSize(sizeRules(t), segment.MinSizeConfig{Count: 20}),
+			segment.First(segment.KeyAccounts(segment.Segment{ID: "key"}, accts[0].ID), sizeRules(t)),
+		}
+	}
+	for _, s := range segmenters(f) {
+		m, err := s.Fit(context.Background(), slices.Values(accts))
+		if err != nil {
+			f.Fatal(err)
+		}
+		data, err := json.Marshal(m)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"method":"within","version":1,"groups":[{"outer":"x"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, s := range segmenters(t) {
+			m, err := s.DecodeModel(data)
+			if err != nil {
+				continue
+			}
+			m.Segments()
+			for i := range accts[:5] {
+				_, _ = m.Assign(&accts[i])
+			}
+		}
+	})
+}

@@ -140,7 +140,7 @@ func TestLayerErrors(t *testing.T) {
 	_, err = segment.Layer(sizeRules(t)).Fit(context.Background(), slices.Values([]segment.Account{{ID: "a", Founded: -3}}))
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, "founded", fe.Field)
-	assert.Equal(t, `layers: account "a": field "founded": is -3, not a plausible year`, err.Error())
+	assert.ErrorContains(t, err, `layers: account "a": field "founded": is -3`)
 }
 
 func TestLayerDecodeModel(t *testing.T) {

@@ -24,6 +24,10 @@
 //   - Deterministic: two Fits of two Segmenters from New(1) return Models
 //     with the same JSON and the same assignments.
 //   - Workers: New(1) and New(4) fit Models with the same JSON.
+//   - ConcurrentFit: two Fits of one Segmenter at once return Models with
+//     the same JSON as a Fit alone.
+//   - Synchronous: Fit, run in a testing/synctest bubble, leaves no
+//     goroutine blocked behind it once it has returned.
 //   - InputUnchanged: Fit and Assign leave every account as they found it.
 //   - Assigned: every fitted account is assigned to a segment that
 //     Segments lists (equal in every field), with its AccountID, a Score
@@ -53,7 +57,8 @@
 //   - Cancel: Fit with a cancelled context, and Fit whose context is
 //     cancelled while it walks the accounts, return an error for which
 //     errors.Is(err, context.Canceled) holds; in the second case Fit stops
-//     walking the accounts and returns within [Config.CancelWithin].
+//     walking the accounts (the sequence offers 10,000 more after the
+//     cancel) and returns within [Config.CancelWithin].
 //
 // A call that panics fails its clause with the panic. The suite uses plain
 // package testing.
@@ -72,6 +77,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/strataseg/strata/segment"
@@ -154,6 +160,8 @@ var clauses = []clause{
 	{"SingleAccount", (*runner).singleAccount},
 	{"Deterministic", (*runner).deterministic},
 	{"Workers", (*runner).workers},
+	{"ConcurrentFit", (*runner).concurrentFit},
+	{"Synchronous", (*runner).synchronous},
 	{"InputUnchanged", (*runner).inputUnchanged},
 	{"Assigned", (*runner).assigned},
 	{"Segments", (*runner).segments},
@@ -305,6 +313,53 @@ func (r *runner) workers(t *testing.T) {
 	if a, b := marshal(t, m1), marshal(t, m4); !bytes.Equal(a, b) {
 		t.Errorf("Fits with 1 and 4 workers give different JSON:\n%s\n%s", a, b)
 	}
+}
+
+func (r *runner) concurrentFit(t *testing.T) {
+	want := marshal(t, r.mustFit(t, 2))
+	s := r.newSegmenter(t, 2)
+	var (
+		wg   sync.WaitGroup
+		got  [2][]byte
+		errs [2]error
+	)
+	for i := range got {
+		wg.Go(func() {
+			m, err := safeFit(s, context.Background(), slices.Values(r.c.Accounts))
+			if err == nil {
+				got[i], err = json.Marshal(m)
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i := range got {
+		if errs[i] != nil {
+			t.Fatalf("concurrent Fit %d: %v", i+1, errs[i])
+		}
+		if !bytes.Equal(want, got[i]) {
+			t.Errorf("concurrent Fit %d gives other JSON than a Fit alone:\n%s\n%s", i+1, got[i], want)
+		}
+	}
+}
+
+func (r *runner) synchronous(t *testing.T) {
+	s := r.newSegmenter(t, 4)
+	synctest.Test(t, func(t *testing.T) {
+		if _, err := safeFit(s, context.Background(), slices.Values(r.c.Accounts)); err != nil {
+			t.Errorf("Fit: %v", err)
+		}
+	})
+}
+
+// safeFit calls s.Fit, turning a panic into an error.
+func safeFit(s segment.Segmenter, ctx context.Context, accts iter.Seq[segment.Account]) (m segment.Model, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("segmenttest: Fit panicked: %v", p)
+		}
+	}()
+	return s.Fit(ctx, accts)
 }
 
 func (r *runner) inputUnchanged(t *testing.T) {
@@ -599,7 +654,7 @@ func (r *runner) cancel(t *testing.T) {
 	t.Run("during", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		const extra = 100_000
+		const extra = 10_000
 		var (
 			cancelledAt time.Time
 			after       int
