@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -75,8 +74,8 @@ func (e *HeaderError) Unwrap() error { return e.Err }
 //     unknown and the range goes to Text["employees_range"] or
 //     Text["revenue_range"].
 //   - Founded: a year, "1911.0", or a date whose year is kept ("2001-03-15",
-//     "3/15/2001", "15.03.2001", RFC 3339); a year after next year is an
-//     error.
+//     "3/15/2001", "15.03.2001", RFC 3339), which [Account.Validate] must
+//     accept; 0 is unknown.
 //   - Country: an ISO 3166-1 alpha-2 code in any case ("UK" reads as GB), a
 //     name or alpha-3 code from the small built-in table ([CountryNames]),
 //     or one from [CSVMapping].Countries; an unknown name is an error.
@@ -98,9 +97,10 @@ type CSVReader struct {
 	header       []string // as in the file, trimmed
 	display      []string // the name errors use: header, or "column N"
 	plans        []colPlan
-	unmapped     []int    // columns whose values go to Text
-	textKey      []string // by column: the Text key of an unmapped column
-	fieldCol     map[string]string
+	unmapped     []int             // columns whose values go to Text
+	textKey      []string          // by column: the Text key of an unmapped column
+	fieldCol     map[string]string // Account field (JSON name) → column name
+	colOf        map[string]int    // column name → index
 	idCol        int
 	rowIDs       bool
 	blanks       []string
@@ -109,7 +109,6 @@ type CSVReader struct {
 	ranges       RangePolicy
 	country      string // default country code
 	countryCache map[string]string
-	maxYear      int
 	m            CSVMapping
 
 	rec  []string
@@ -157,7 +156,7 @@ func NewCSVReader(r io.Reader, m CSVMapping) (*CSVReader, error) {
 	}
 	cr.ReuseRecord = true
 	rd := &CSVReader{cr: cr, idCol: -1, m: m, rowIDs: m.RowIDs, ranges: m.Ranges, scale: m.RevenueScale,
-		countryCache: make(map[string]string), maxYear: time.Now().Year() + 1}
+		countryCache: make(map[string]string)}
 	if rd.scale == 0 {
 		rd.scale = 1
 	}
@@ -207,6 +206,10 @@ func (r *CSVReader) resolve(head []string) error {
 		}
 	}
 	r.fieldCol = make(map[string]string)
+	r.colOf = make(map[string]int, n)
+	for i := n - 1; i >= 0; i-- {
+		r.colOf[r.display[i]] = i
+	}
 	add := func(col int, t target, key string) {
 		claimed[col] = true
 		r.plans = append(r.plans, colPlan{col: col, t: t, key: key})
@@ -607,28 +610,22 @@ func (r *CSVReader) convert(rec []string) (Account, error) {
 		}
 		setText(&a, rg.key, rg.v)
 	}
-	// The checks of Account.Validate that parsing leaves to do.
-	for _, p := range r.plans {
-		switch p.t {
-		case tEmployees, tRevenue:
-			n := a.Employees
-			if p.t == tRevenue {
-				n = a.Revenue
+	// What parsing leaves to check (negative counts, implausible years) is
+	// Validate's, with its fields named by their columns here.
+	if err := a.Validate(); err != nil {
+		forEachFieldError(err, func(fe *FieldError) {
+			for _, e := range errs {
+				if e.(*FieldError).Field == r.fieldCol[fe.Field] {
+					return // the column has its error already
+				}
 			}
-			if v, ok := n.Get(); ok && v < 0 {
-				bad(p.col, fmt.Errorf("is negative (%v)", v))
-			} else if ok && !finite(v) {
-				bad(p.col, fmt.Errorf("is %v after scaling", v))
+			if c, ok := r.fieldCol[fe.Field]; ok {
+				fe.Field = c
 			}
-		case tGrowth:
-			if g, ok := a.Growth.Get(); ok && g < -1 {
-				bad(p.col, fmt.Errorf("is %v, below -1 (a fall of more than 100%%)", g))
-			}
-		case tFounded:
-			if a.Founded < 0 || a.Founded > r.maxYear {
-				bad(p.col, fmt.Errorf("is %d, not a plausible year", a.Founded))
-			}
-		}
+			fe.Row = r.row
+			errs = append(errs, fe)
+			errCols = append(errCols, r.colOf[fe.Field])
+		})
 	}
 	if len(errs) == 0 {
 		return a, nil
