@@ -8,6 +8,7 @@ import (
 	"io"
 	"iter"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -214,7 +215,9 @@ type NumericTrait struct {
 	Known   int `json:"known"`
 	Unknown int `json:"unknown"`
 	// Mean and Median are the segment's, over known values; OverallMean
-	// and OverallMedian are those of all accounts.
+	// and OverallMedian are those of all accounts. Medians are exact up to
+	// 16,384 known values and beyond that estimated from a uniform sample
+	// of that many (drawn with a fixed seed, so still deterministic).
 	Mean          float64 `json:"mean"`
 	Median        float64 `json:"median"`
 	OverallMean   float64 `json:"overall_mean"`
@@ -275,6 +278,10 @@ type CategoryTrait struct {
 // any; logins_90d is unknown for an account without any login record.
 // Categories: industry, NAICS sector, country, customer type, stage,
 // channel, lead grade, each technology, converted, churned and custom text.
+//
+// Profile keeps per field and segment a few running sums and at most
+// 16,384 values (for the median), so its memory does not grow with the
+// number of accounts, unless c.Reference is zero.
 //
 // Profile is deterministic, safe for concurrent use and never changes its
 // inputs. It looks at ctx every 1,024 accounts and returns an error for
@@ -338,10 +345,42 @@ func Profile(ctx context.Context, accts iter.Seq[Account], assigns []Assignment,
 	return p.report(), nil
 }
 
+// profMedianCap is how many values a numeric column keeps per segment (and
+// for the whole) to find medians: exact up to it, estimated from a uniform
+// sample of that many beyond.
+const profMedianCap = 1 << 14
+
+// profStat accumulates one numeric field over a group of accounts in one
+// pass: the raw sum, Welford's running mean and sum of squared deviations
+// of the (possibly log-) transformed values, and a reservoir of raw values
+// for the median (Vitter 1985, "Random sampling with a reservoir", ACM TOMS
+// 11(1), algorithm R).
+type profStat struct {
+	n        int
+	sum      float64
+	mean, m2 float64
+	sample   []float64
+}
+
+func (st *profStat) add(v, tv float64, rng *rand.Rand) {
+	st.n++
+	st.sum += v
+	d := tv - st.mean
+	st.mean += d / float64(st.n)
+	st.m2 += d * (tv - st.mean)
+	if len(st.sample) < profMedianCap {
+		st.sample = append(st.sample, v)
+	} else if j := rng.IntN(st.n); j < profMedianCap {
+		st.sample[j] = v
+	}
+}
+
+// profNum is a numeric field: its statistics per segment and overall.
 type profNum struct {
-	vals []float64
-	seg  []int32
-	log  bool
+	log bool
+	seg []profStat
+	all profStat
+	rng *rand.Rand
 }
 
 type profCat struct {
@@ -474,11 +513,15 @@ func profLatestTime(a *Account, t time.Time) time.Time {
 func (p *profiler) num(s int32, field string, v float64, log bool) {
 	col := p.nums[field]
 	if col == nil {
-		col = &profNum{log: log}
+		col = &profNum{log: log, seg: make([]profStat, len(p.segs)), rng: rand.New(rand.NewPCG(1, 2))}
 		p.nums[field] = col
 	}
-	col.vals = append(col.vals, v)
-	col.seg = append(col.seg, s)
+	tv := v
+	if log {
+		tv = profSignedLog(v)
+	}
+	col.seg[s].add(v, tv, col.rng)
+	col.all.add(v, tv, col.rng)
 }
 
 func (p *profiler) cat(s int32, field, value string) {
@@ -780,50 +823,37 @@ func (p *profiler) report() *ProfileReport {
 	// Numeric fields.
 	for _, field := range profSortedKeys(p.nums) {
 		col := p.nums[field]
-		tr := func(v float64) float64 {
-			if col.log {
-				return profSignedLog(v)
-			}
-			return v
+		all := &col.all
+		n := float64(all.n)
+		mean := all.sum / n
+		// The overall transformed mean and deviation, combined from the
+		// segments' (Chan, Golub and LeVeque 1983, "Algorithms for
+		// computing the sample variance", The American Statistician 37(3)).
+		var tmean, m2 float64
+		for s := range col.seg {
+			tmean += float64(col.seg[s].n) * col.seg[s].mean
 		}
-		var mean, tmean float64
-		for _, v := range col.vals {
-			mean += v
-			tmean += tr(v)
-		}
-		n := float64(len(col.vals))
-		mean /= n
 		tmean /= n
-		var ss float64
-		for _, v := range col.vals {
-			d := tr(v) - tmean
-			ss += d * d
+		for s := range col.seg {
+			st := &col.seg[s]
+			d := st.mean - tmean
+			m2 += st.m2 + float64(st.n)*d*d
 		}
 		sd := 0.0
-		if len(col.vals) > 1 {
-			sd = math.Sqrt(ss / (n - 1))
+		if all.n > 1 {
+			sd = math.Sqrt(m2 / (n - 1))
 		}
-		overallMedian := profMedian(slices.Clone(col.vals))
-		bySeg := make([][]float64, k)
-		for i, v := range col.vals {
-			bySeg[col.seg[i]] = append(bySeg[col.seg[i]], v)
-		}
+		overallMedian := profMedian(all.sample)
 		for s := range profs {
-			vals := bySeg[s]
-			t := NumericTrait{Field: field, Known: len(vals), Unknown: p.size[s] - len(vals),
+			st := &col.seg[s]
+			t := NumericTrait{Field: field, Known: st.n, Unknown: p.size[s] - st.n,
 				OverallMean: mean, OverallMedian: overallMedian, Log: col.log}
-			if len(vals) > 0 {
-				var m, tm float64
-				for _, v := range vals {
-					m += v
-					tm += tr(v)
-				}
-				t.Mean = m / float64(len(vals))
-				tm /= float64(len(vals))
+			if st.n > 0 {
+				t.Mean = st.sum / float64(st.n)
 				if sd > 1e-12*math.Max(1, math.Abs(tmean)) {
-					t.D = (tm - tmean) / sd
+					t.D = (st.mean - tmean) / sd
 				}
-				t.Median = profMedian(vals)
+				t.Median = profMedian(st.sample)
 			}
 			profs[s].Numeric = append(profs[s].Numeric, t)
 		}

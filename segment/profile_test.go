@@ -294,3 +294,26 @@ func TestProfileContext(t *testing.T) {
 	_, err := segment.Profile(nil, slices.Values(accts), as, segment.ProfileConfig{}) // a nil context is refused
 	assert.ErrorIs(t, err, segment.ErrInvalidConfig)
 }
+
+// Past 16,384 values a median is estimated from a sample, still
+// deterministically.
+func TestProfileLargeMedian(t *testing.T) {
+	const n = 50000
+	accts := make([]segment.Account, n)
+	as := make([]segment.Assignment, n)
+	for i := range accts {
+		id := "A" + strconv.Itoa(i)
+		accts[i] = segment.Account{ID: id, Employees: segment.N(float64(i))}
+		as[i] = segment.Assignment{AccountID: id, Segment: segment.Segment{ID: strconv.Itoa(i % 2)}}
+	}
+	r, err := segment.Profile(context.Background(), slices.Values(accts), as, segment.ProfileConfig{Reference: profRef})
+	require.NoError(t, err)
+	e := findNumeric(t, r.Segments[0], "employees")
+	assert.Equal(t, n/2, e.Known)
+	assert.InDelta(t, n/2, e.OverallMedian, 0.02*n, "overall median")
+	assert.InDelta(t, n/2, e.Median, 0.02*n, "segment median")
+	assert.InDelta(t, (n-1)/2.0, e.OverallMean, 1e-6, "means stay exact")
+	again, err := segment.Profile(context.Background(), slices.Values(accts), as, segment.ProfileConfig{Reference: profRef})
+	require.NoError(t, err)
+	assert.Equal(t, r, again)
+}
