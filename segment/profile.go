@@ -352,7 +352,9 @@ const profMedianCap = 1 << 14
 
 // profStat accumulates one numeric field over a group of accounts in one
 // pass: the raw sum, Welford's running mean and sum of squared deviations
-// of the (possibly log-) transformed values, and a reservoir of raw values
+// of the (possibly log-) transformed values (Welford 1962, "Note on a
+// method for calculating corrected sums of squares and products",
+// Technometrics 4(3)), and a reservoir of raw values
 // for the median (Vitter 1985, "Random sampling with a reservoir", ACM TOMS
 // 11(1), algorithm R).
 type profStat struct {
