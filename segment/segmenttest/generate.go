@@ -3,6 +3,7 @@ package segmenttest
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -20,7 +21,10 @@ var Reference = time.Date(2026, time.June, 30, 0, 0, 0, 0, time.UTC)
 const OurProduct = "Northbeam Platform"
 
 // Competitors are the (fictional) competing suites that some accounts use.
-var Competitors = []string{"Corvana Suite", "Tessaly One", "Brightpath Ops"}
+// The generator keeps its own copy: changing this slice changes nothing.
+var Competitors = slices.Clone(competitors)
+
+var competitors = []string{"Corvana Suite", "Tessaly One", "Brightpath Ops"}
 
 // Needs are the planted needs, in the order of [Truth.Need]'s values; each
 // has a survey question "importance_<need>" and event topics.
@@ -574,7 +578,7 @@ func (g *gen) technologies(soph int, lnEmp, maturity float64) []string {
 			tech = appendNew(tech, point[r.IntN(len(point))])
 		}
 	default:
-		tech = append(tech, Competitors[r.IntN(len(Competitors))])
+		tech = append(tech, competitors[r.IntN(len(competitors))])
 		if r.Float64() < logistic(lnEmp-5) {
 			tech = append(tech, "Salesforce")
 		} else if r.IntN(2) == 0 {
