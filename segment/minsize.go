@@ -24,7 +24,8 @@ type MinSizeConfig struct {
 	// share threshold.
 	Share float64 `json:"share,omitempty"`
 	// OtherID is the ID of the merged segment; "" means "<method>/other",
-	// where method is the method of the wrapped Segmenter's Model.
+	// where method is the method of the wrapped Segmenter's Model (as its
+	// JSON header names it).
 	OtherID string `json:"other_id,omitempty"`
 	// OtherName is the name of the merged segment; "" means "Other".
 	OtherName string `json:"other_name,omitempty"`
@@ -147,7 +148,10 @@ func (g *Merged) Fit(ctx context.Context, accts iter.Seq[Account]) (Model, error
 	}
 	m.Other = Segment{ID: g.cfg.OtherID, Name: g.cfg.OtherName, Method: method}
 	if m.Other.ID == "" {
-		m.Other.ID = method + "/other"
+		m.Other.ID = "other"
+		if method != "" {
+			m.Other.ID = method + "/other"
+		}
 	}
 	if m.Other.Name == "" {
 		m.Other.Name = "Other"

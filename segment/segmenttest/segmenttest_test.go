@@ -18,7 +18,10 @@ import (
 
 // toy is a small Segmenter that learns the median employee count and
 // splits at it; broken names a way to break the contract.
-type toy struct{ broken string }
+type toy struct {
+	broken  string
+	workers int
+}
 
 type toyModel struct {
 	segment.Header
@@ -56,9 +59,15 @@ func (s toy) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (segment.
 	if n == 0 && s.broken != "noEmptyErr" {
 		return nil, fmt.Errorf("toy: no accounts: %w", segment.ErrEmptyInput)
 	}
+	if n == 1 && s.broken == "singleNoSentinel" {
+		return nil, errors.New("toy: too few accounts")
+	}
 	m := &toyModel{Header: segment.Header{Method: "toy", Version: 1}, Median: sum / float64(max(n, 1)), broken: s.broken}
-	if s.broken == "random" {
+	switch s.broken {
+	case "random":
 		m.Noise = rand.Float64()
+	case "workersDiffer":
+		m.Noise = float64(s.workers)
 	}
 	return m, nil
 }
@@ -80,10 +89,25 @@ func (s toy) DecodeModel(data []byte) (segment.Model, error) {
 	return m, nil
 }
 
-func (m *toyModel) Segments() []segment.Segment { return toySegments }
+func (m *toyModel) Segments() []segment.Segment {
+	if m.broken == "dupSegments" {
+		return append(toySegments, toySegments[0])
+	}
+	return toySegments
+}
+
+// MarshalJSON loses the median when the toy is broken so.
+func (m *toyModel) MarshalJSON() ([]byte, error) {
+	type plain toyModel
+	p := plain(*m)
+	if m.broken == "roundTripLoses" {
+		p.Median = 0
+	}
+	return json.Marshal(p)
+}
 
 func (m *toyModel) Assign(a *segment.Account) (segment.Assignment, error) {
-	if a == nil {
+	if a == nil && m.broken != "nilPanics" {
 		return segment.Assignment{}, fmt.Errorf("toy: nil account: %w", segment.ErrInvalidAccount)
 	}
 	if m.broken == "mutates" {
@@ -124,7 +148,7 @@ func TestBroken(t *testing.T) {
 	if broken == "" {
 		t.Skip("run by TestRunCatches")
 	}
-	segmenttest.Run(t, segmenttest.Config{New: func(int) segment.Segmenter { return toy{broken: broken} }})
+	segmenttest.Run(t, segmenttest.Config{New: func(workers int) segment.Segmenter { return toy{broken: broken, workers: workers} }})
 }
 
 func TestRunCatches(t *testing.T) {
@@ -138,6 +162,11 @@ func TestRunCatches(t *testing.T) {
 		{"noValidate", "NonFinite"},
 		{"ignoresCtx", "Cancel"},
 		{"leaks", "Synchronous"},
+		{"singleNoSentinel", "SingleAccount"},
+		{"workersDiffer", "Workers"},
+		{"dupSegments", "Segments"},
+		{"roundTripLoses", "RoundTrip"},
+		{"nilPanics", "NilAccount"},
 	} {
 		t.Run(c.broken+"/"+c.clause, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBroken$/^"+c.clause+"$", "-test.v")
