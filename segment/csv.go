@@ -120,7 +120,7 @@ type CSVReader struct {
 
 type colPlan struct {
 	col int
-	t   target
+	t   csvTarget
 	key string // for tNumber and tText
 }
 
@@ -210,7 +210,7 @@ func (r *CSVReader) resolve(head []string) error {
 	for i := n - 1; i >= 0; i-- {
 		r.colOf[r.display[i]] = i
 	}
-	add := func(col int, t target, key string) {
+	add := func(col int, t csvTarget, key string) {
 		claimed[col] = true
 		r.plans = append(r.plans, colPlan{col: col, t: t, key: key})
 		switch t {
@@ -236,7 +236,7 @@ func (r *CSVReader) resolve(head []string) error {
 			errs = append(errs, err)
 			continue
 		}
-		add(col, target(t), "")
+		add(col, csvTarget(t), "")
 	}
 	for _, k := range slicesSortedKeys(r.m.Numbers) {
 		col, err := r.find(r.m.Numbers[k], norm)
@@ -291,7 +291,7 @@ func (r *CSVReader) resolve(head []string) error {
 				break
 			}
 			if len(found) == 1 {
-				add(found[0], target(t), "")
+				add(found[0], csvTarget(t), "")
 				break
 			}
 		}

@@ -51,7 +51,7 @@ func openCSV(t *testing.T, path string, m CSVMapping) *CSVReader {
 	return r
 }
 
-func fields(errs []*FieldError) []string {
+func errorFields(errs []*FieldError) []string {
 	var out []string
 	for _, e := range errs {
 		out = append(out, e.Field)
@@ -100,10 +100,10 @@ func TestCSVReaderSalesforce(t *testing.T) {
 	assert.False(t, wayne.Employees.Known(), "a range is no count")
 	assert.Equal(t, "10,001+", wayne.Text["employees_range"])
 
-	assert.Equal(t, []string{"Annual Revenue", "Billing Country", "Employees"}, fields(errs[4]))
-	assert.Equal(t, []string{"Employees"}, fields(errs[5]), "NaN")
-	assert.Equal(t, []string{"Account ID"}, fields(errs[6]), "empty ID")
-	assert.Equal(t, []string{"Annual Revenue"}, fields(errs[7]), `"1,2" is ambiguous`)
+	assert.Equal(t, []string{"Annual Revenue", "Billing Country", "Employees"}, errorFields(errs[4]))
+	assert.Equal(t, []string{"Employees"}, errorFields(errs[5]), "NaN")
+	assert.Equal(t, []string{"Account ID"}, errorFields(errs[6]), "empty ID")
+	assert.Equal(t, []string{"Annual Revenue"}, errorFields(errs[7]), `"1,2" is ambiguous`)
 	for row, es := range errs {
 		for _, e := range es {
 			assert.Equal(t, row, e.Row, e.Error())
@@ -152,8 +152,8 @@ func TestCSVReaderHubSpot(t *testing.T) {
 	assert.Equal(t, Customer, green.Stage, "Evangelist")
 	assert.Equal(t, Yes, green.Churned)
 
-	assert.Equal(t, []string{"Churned", "Customer Type", "Growth", "Lifecycle Stage", "NPS"}, fields(errs[4]))
-	assert.Equal(t, []string{"Year Founded"}, fields(errs[5]))
+	assert.Equal(t, []string{"Churned", "Customer Type", "Growth", "Lifecycle Stage", "NPS"}, errorFields(errs[4]))
+	assert.Equal(t, []string{"Year Founded"}, errorFields(errs[5]))
 	assert.Equal(t, 7, r.Line(), "the last row is on line 7, after a blank line")
 }
 
@@ -342,12 +342,12 @@ func TestDefaultHeadersAreNormalized(t *testing.T) {
 	assert.Equal(t, "countryregion", normalizeHeader(" Country/Region "))
 }
 
-const dataDir = "../../shared/data/"
+const ingestData = "../../shared/data/"
 
 func TestCSVReaderFortune1000(t *testing.T) {
 	m := CSVMapping{ID: "company", Name: "company", Employees: "num. of employees", Revenue: "revenue",
 		RevenueScale: 1e6, Industry: "sector", Region: "state", City: "city", DefaultCountry: "US"}
-	r := openCSV(t, dataDir+"companies/fortune1000_2021.csv", m)
+	r := openCSV(t, ingestData+"companies/fortune1000_2021.csv", m)
 	accts, errs := readAllCSV(t, r)
 	assert.Empty(t, errs)
 	require.Len(t, accts, 1000)
@@ -371,7 +371,7 @@ func TestCSVReaderFortune1000(t *testing.T) {
 
 func TestCSVReaderLeads(t *testing.T) {
 	m := CSVMapping{Blanks: append(DefaultBlanks(), "Select")}
-	r := openCSV(t, dataDir+"leads/Leads.csv", m)
+	r := openCSV(t, ingestData+"leads/Leads.csv", m)
 	accts, errs := readAllCSV(t, r)
 	assert.Equal(t, 9240, r.Row())
 	assert.Equal(t, 9240, len(accts)+len(errs))
@@ -404,7 +404,7 @@ func TestCSVReaderLeads(t *testing.T) {
 
 func TestCSVReaderCompaniesSorted(t *testing.T) {
 	m := CSVMapping{ID: "#1", Employees: "current employee estimate"}
-	r := openCSV(t, dataDir+"companies/companies_sorted.csv", m)
+	r := openCSV(t, ingestData+"companies/companies_sorted.csv", m)
 	accts, errs := readAllCSV(t, r)
 	assert.Equal(t, 21000, r.Row())
 	assert.Equal(t, 21000, len(accts)+len(errs))

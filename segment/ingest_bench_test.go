@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -91,4 +92,36 @@ func BenchmarkJSONLReader(b *testing.B) {
 		}
 		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "accounts/s")
 	})
+}
+
+func BenchmarkWrite(b *testing.B) {
+	const n = 100_000
+	r, err := NewCSVReader(bytes.NewReader(benchCSV(n)), CSVMapping{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var accts []Account
+	for a := range r.All() {
+		accts = append(accts, a)
+	}
+	if r.Err() != nil || len(accts) != n {
+		b.Fatal(r.Err(), len(accts))
+	}
+	for _, format := range []string{"jsonl", "csv"} {
+		b.Run(fmt.Sprintf("format=%s/n=%d", format, n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if format == "jsonl" {
+					err = WriteJSONL(io.Discard, slices.Values(accts))
+				} else {
+					err = WriteCSV(io.Discard, slices.Values(accts), CSVWriteOptions{Text: []string{"Notes", "employees_range"}})
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "accounts/s")
+		})
+	}
 }

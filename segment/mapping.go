@@ -188,11 +188,11 @@ func (m *CSVMapping) Validate() error {
 	return errors.Join(errs...)
 }
 
-// target is an Account field a column can feed.
-type target uint8
+// csvTarget is an Account field a column can feed.
+type csvTarget uint8
 
 const (
-	tID target = iota
+	tID csvTarget = iota
 	tName
 	tIndustry
 	tNAICS
