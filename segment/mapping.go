@@ -60,9 +60,10 @@ type CSVMapping struct {
 	// Text maps a custom text attribute (a key of Account.Text) to the
 	// column it is read from.
 	Text map[string]string `json:"text,omitempty"`
-	// Ignore lists columns that are not read at all (they stay available
-	// through [CSVReader.Record]). A listed column that the file lacks is
-	// not an error, so one mapping serves several exports.
+	// Ignore lists columns that are neither looked at for defaults nor kept
+	// in Text (they stay available through [CSVReader.Record]); a field that
+	// names one explicitly still reads it. A listed column that the file
+	// lacks is not an error, so one mapping serves several exports.
 	Ignore []string `json:"ignore,omitempty"`
 	// Unmapped says what becomes of the columns no field maps:
 	// [UnmappedText] (the zero value) keeps each non-blank value in
