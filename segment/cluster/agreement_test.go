@@ -291,3 +291,37 @@ func TestCentroidIndexFrantiS(t *testing.T) {
 		assert.Equal(t, 1, ci, "missed clusters of %s with a doubled centroid", set)
 	}
 }
+
+func FuzzAgreement(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 1, 1, 0, 1, 1})
+	f.Add([]byte{3, 7, 3, 7, 200, 1, 9, 9, 9, 9})
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n := len(data) / 2
+		a, b := make([]int, n), make([]int, n)
+		for i := range n {
+			a[i] = int(data[2*i]%5) - 2
+			b[i] = int(data[2*i+1] % 4)
+		}
+		c, err := ContingencyTable(a, b)
+		require.NoError(t, err)
+		total := 0
+		for _, row := range c.Counts {
+			for _, v := range row {
+				total += v
+			}
+		}
+		assert.Equal(t, n, total, "counts sum to n")
+		ari := c.AdjustedRand()
+		assert.False(t, math.IsNaN(ari) || math.IsInf(ari, 0), "ARI %v", ari)
+		assert.GreaterOrEqual(t, ari, -0.5-1e-12)
+		assert.LessOrEqual(t, ari, 1+1e-12)
+		nmi := c.NMI()
+		assert.False(t, math.IsNaN(nmi), "NMI is NaN")
+		assert.GreaterOrEqual(t, nmi, 0.0)
+		assert.LessOrEqual(t, nmi, 1.0)
+		self, err := AdjustedRand(a, a)
+		require.NoError(t, err)
+		assert.Equal(t, 1.0, self, "ARI of a labeling with itself")
+	})
+}

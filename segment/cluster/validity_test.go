@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"testing/synctest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -345,4 +346,58 @@ func TestSilhouetteCancel(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	err = SilhouetteSamplesTo(ctx, make([]float64, 2000), x, labels, 2)
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func FuzzSilhouette(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, uint8(2))
+	f.Add([]byte{5, 5, 5, 5, 5, 5}, uint8(1))
+	f.Fuzz(func(t *testing.T, data []byte, dim uint8) {
+		d := int(dim%3) + 1
+		n := len(data) / (d + 1)
+		if n == 0 {
+			return
+		}
+		x := mat.NewDense(n, d, nil)
+		labels := make([]int, n)
+		for i := range n {
+			for j := range d {
+				x.Set(i, j, float64(data[i*(d+1)+j])-128)
+			}
+			labels[i] = int(data[i*(d+1)+d] % 4)
+		}
+		res, err := Silhouette(context.Background(), x, labels, SilhouetteConfig{MaxExact: 8, SampleSize: 6, Workers: 2})
+		if err != nil {
+			assert.ErrorIs(t, err, ErrInvalidInput)
+		} else {
+			assert.False(t, math.IsNaN(res.Score))
+			assert.LessOrEqual(t, math.Abs(res.Score), 1+1e-12)
+		}
+		ch, err := CalinskiHarabasz(x, labels, nil)
+		if err != nil {
+			assert.ErrorIs(t, err, ErrInvalidInput)
+		} else {
+			assert.False(t, math.IsNaN(ch) || math.IsInf(ch, 0) || ch < 0, "CH %v", ch)
+		}
+		db, err := DaviesBouldin(x, labels, nil)
+		if err != nil {
+			assert.ErrorIs(t, err, ErrInvalidInput)
+		} else {
+			assert.False(t, math.IsNaN(db) || math.IsInf(db, 0) || db < 0, "DB %v", db)
+		}
+	})
+}
+
+// No goroutine outlives a call: inside a synctest bubble, every goroutine
+// started must have exited when the bubble's function returns.
+func TestSilhouetteNoLeftoverGoroutines(t *testing.T) {
+	x, labels := validityBlobs(300, 2, 3, 4)
+	synctest.Test(t, func(t *testing.T) {
+		res, err := Silhouette(context.Background(), x, labels, SilhouetteConfig{Workers: 4})
+		require.NoError(t, err)
+		assert.Greater(t, res.Score, 0.5)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err = Silhouette(ctx, x, labels, SilhouetteConfig{Workers: 4})
+		assert.ErrorIs(t, err, context.Canceled)
+	})
 }
