@@ -169,3 +169,23 @@ func mustFitB(b *testing.B, s segment.Segmenter, accts []segment.Account) segmen
 	}
 	return m
 }
+
+func BenchmarkFit(b *testing.B) {
+	accts := segmenttest.Accounts(20000, 6)
+	for _, c := range []struct {
+		name string
+		s    segment.Segmenter
+	}{
+		{"layers=3", segment.Layer(tierRules(b), sizeRules(b), riskRules(b))},
+		{"within", segment.Within(tierRules(b), medianSplit{min: 5})},
+		{"nested", nested(b, accts[0].ID)},
+	} {
+		b.Run(fmt.Sprintf("n=%d/%s", len(accts), c.name), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				mustFitB(b, c.s, accts)
+			}
+			b.ReportMetric(float64(len(accts))*float64(b.N)/b.Elapsed().Seconds(), "accounts/s")
+		})
+	}
+}

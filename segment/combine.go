@@ -238,38 +238,59 @@ func segmentIndex(m Model) map[string]int {
 // composite joins the assignments of the parts of a combined Model into
 // one: see [Layer] for the rules.
 func composite(accountID, method string, parts []Assignment) Assignment {
-	ids := make([]string, len(parts))
-	names := make([]string, len(parts))
-	var descs []string
-	score := 1.0
-	var scores map[string]float64
-	var reasons []Reason
-	for i, p := range parts {
-		ids[i] = p.Segment.ID
-		names[i] = p.Segment.Name
-		if p.Segment.Description != "" {
-			descs = append(descs, p.Segment.Description)
-		}
+	var (
+		idLen, nameLen, descLen, nReasons, nScores int
+		score                                      = 1.0
+	)
+	for _, p := range parts {
+		idLen += len(p.Segment.ID) + len(IDSep)
+		nameLen += len(p.Segment.Name) + len(NameSep)
+		descLen += len(p.Segment.Description) + 1
+		nReasons += len(p.Reasons)
+		nScores += len(p.Scores)
 		score = min(score, p.Score)
-		for k, v := range p.Scores {
-			if scores == nil {
-				scores = make(map[string]float64)
+	}
+	if len(parts) == 0 {
+		score = 0
+	}
+	var id, name, desc strings.Builder
+	id.Grow(idLen)
+	name.Grow(nameLen)
+	desc.Grow(descLen)
+	var scores map[string]float64
+	if nScores > 0 {
+		scores = make(map[string]float64, nScores)
+	}
+	var reasons []Reason
+	if nReasons > 0 {
+		reasons = make([]Reason, 0, nReasons)
+	}
+	for i, p := range parts {
+		if i > 0 {
+			id.WriteString(IDSep)
+			name.WriteString(NameSep)
+		}
+		id.WriteString(p.Segment.ID)
+		name.WriteString(p.Segment.Name)
+		if p.Segment.Description != "" {
+			if desc.Len() > 0 {
+				desc.WriteByte(' ')
 			}
+			desc.WriteString(p.Segment.Description)
+		}
+		for k, v := range p.Scores {
 			if _, ok := scores[k]; !ok {
 				scores[k] = v
 			}
 		}
 		reasons = append(reasons, p.Reasons...)
 	}
-	if len(parts) == 0 {
-		score = 0
-	}
 	return Assignment{
 		AccountID: accountID,
 		Segment: Segment{
-			ID:          strings.Join(ids, IDSep),
-			Name:        strings.Join(names, NameSep),
-			Description: strings.Join(descs, " "),
+			ID:          id.String(),
+			Name:        name.String(),
+			Description: desc.String(),
 			Method:      method,
 		},
 		Score:   score,
