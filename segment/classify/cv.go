@@ -507,4 +507,3 @@ func meanSD(v []float64) (float64, float64) {
 	}
 	return mean, math.Sqrt(ss / float64(len(v)))
 }
-

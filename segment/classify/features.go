@@ -236,4 +236,3 @@ func subsetRaw(num mat.Matrix, cat [][]string, rows []int) (mat.Matrix, [][]stri
 	}
 	return sn, sc
 }
-
