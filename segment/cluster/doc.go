@@ -16,6 +16,25 @@
 // to JSON and back with identical predictions, and its Predict methods are
 // pure and safe for concurrent use.
 //
+// The zero [KMeansConfig] (with K set) is the recommended fit: a few
+// k-means++ restarts (⌈100/K⌉, at most 10), exact iterations (Lloyd below 16
+// clusters, Hamerly's bounds from 16 on), and swap refinement. On Fränti's
+// clustering benchmark it finds every true cluster (centroid index 0) for
+// every seed tried, where ten plain restarts miss some on the A, D31 and
+// Birch sets, and it takes less CPU time than scikit-learn's ten restarts;
+// QUALITY.md has the figures. Hamerly's and Elkan's bounds only skip
+// distance computations that cannot change a label: from the same start they
+// give exactly Lloyd's labels, centres and iterations. Distances are
+// compared in the GEMM form ‖x‖²−2x·c+‖c‖² of strata's distance kernels,
+// while the reported inertia is summed directly, as Σ w·Σ(x−c)².
+//
+// Sample weights count a row as that many copies of itself. Rows that are
+// all identical (or fewer distinct rows of positive weight than K) cannot
+// make K distinct clusters: K = 1 gives a one-cluster model of inertia 0,
+// and a larger K an error wrapping [ErrTooFewPoints] that says how many
+// distinct rows there are. A cluster left empty during the iterations takes
+// the row farthest from its centre, as scikit-learn does.
+//
 // # Inputs
 //
 // Inputs are gonum [mat.Matrix] values. A *mat.Dense whose Stride equals its

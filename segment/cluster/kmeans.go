@@ -254,11 +254,12 @@ type KMeansModel struct {
 	// Inertia is the weighted sum of squared distances from the fitted rows
 	// to their nearest centre, computed directly as Σ w·Σ(x−c)².
 	Inertia float64 `json:"inertia"`
-	// Iterations is the number of k-means iterations of the kept run (the
-	// refinement's iterations not counted); for MiniBatch, the number of
-	// mini-batch steps.
+	// Iterations is the number of iterations of the k-means run that
+	// produced the centres: the best restart's, or after a successful swap
+	// the run that followed it; for MiniBatch, the number of mini-batch
+	// steps.
 	Iterations int `json:"iterations"`
-	// Converged reports whether the kept run stopped before MaxIter.
+	// Converged reports whether that run stopped before MaxIter.
 	Converged bool `json:"converged"`
 	// Config is the config the model was fitted with.
 	Config KMeansConfig `json:"config"`

@@ -255,10 +255,6 @@ func (f *fitter) fit() (*KMeansModel, error) {
 		if err != nil {
 			return nil, err
 		}
-		if refined != best {
-			refined.iterations = best.iterations
-			refined.converged = best.converged
-		}
 		best = refined
 	}
 	return f.model(best), nil
