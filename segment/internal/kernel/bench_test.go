@@ -8,9 +8,13 @@ import (
 	"time"
 )
 
-// BenchmarkNearest2 measures the assignment kernel alone, on one core, for
-// the k-means benchmark shapes (rows cut to 20000), on every implementation.
-func BenchmarkNearest2(b *testing.B) {
+// BenchmarkNearest and BenchmarkNearest2 measure the assignment kernel
+// alone, on one core, for the k-means benchmark shapes (rows cut to 20000),
+// on every implementation.
+func BenchmarkNearest(b *testing.B)  { benchNearest(b, false) }
+func BenchmarkNearest2(b *testing.B) { benchNearest(b, true) }
+
+func benchNearest(b *testing.B, second bool) {
 	for _, sh := range []shape{{20000, 8, 8}, {20000, 16, 16}, {20000, 64, 64}, {20000, 16, 256}} {
 		rng := rand.New(rand.NewPCG(1, 1))
 		x, c := randData(rng, sh, 1)
@@ -23,10 +27,16 @@ func BenchmarkNearest2(b *testing.B) {
 				defer sel()()
 				runtime.LockOSThread()
 				defer runtime.UnlockOSThread()
+				var p Centres
+				p.Pack(c, cn, sh.d)
 				b.ReportAllocs()
 				cpu0 := threadCPU()
 				for b.Loop() {
-					Nearest2(labels, d1, d2, x, xn, c, cn, sh.d)
+					if second {
+						p.Nearest2(labels, d1, d2, x, xn)
+					} else {
+						p.Nearest(labels, d1, x, xn)
+					}
 				}
 				flops := 2 * float64(sh.n*sh.d*sh.k)
 				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
@@ -35,6 +45,7 @@ func BenchmarkNearest2(b *testing.B) {
 				if cpu := threadCPU() - cpu0; cpu > 0 {
 					b.ReportMetric(flops*float64(b.N)/cpu.Seconds()/1e9, "GFLOP/cpu-s")
 				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(sh.n), "ns/row")
 			})
 		}
 	}

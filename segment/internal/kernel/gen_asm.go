@@ -203,9 +203,67 @@ func block(v isa, R int) {
 		label(fmt.Sprintf("%snot%d", pre, g))
 	}
 	label(pre + "reduce")
+	if v.reg == "Z" && !v.second && R == 4 {
+		reduce4()
+		return
+	}
 	for r := range R {
 		reduce(v, r)
 	}
+}
+
+// lexmin sets (Z<a>, Z<ia>) to the lanewise smaller of (value, index) pairs
+// (Z<a>, Z<ia>) and (Z<b>, Z<ib>): the smaller value, and on equal values
+// the lower index.
+func lexmin(a, ia, b, ib int) {
+	p("VCMPPD $1, Z%d, Z%d, K1", a, b)
+	p("VCMPPD $0, Z%d, Z%d, K2", a, b)
+	p("VCMPPD $1, Z%d, Z%d, K2, K2", ia, ib)
+	p("KORW K1, K2, K1")
+	p("VMOVAPD Z%d, K1, Z%d", b, a)
+	p("VMOVAPD Z%d, K1, Z%d", ib, ia)
+}
+
+// reduce4 folds the lane states of four rows (AVX-512, nearest only) at
+// once: three rounds of shuffles and lexicographic minima of (value, index)
+// leave row r's minimum and the lowest index reaching it in lanes 2r and
+// 2r+1, the same answer as four reduce calls.
+func reduce4() {
+	// Rows 0, 1: halves side by side.
+	p("VSHUFF64X2 $0x44, Z21, Z20, Z0")
+	p("VSHUFF64X2 $0xEE, Z21, Z20, Z1")
+	p("VSHUFF64X2 $0x44, Z25, Z24, Z2")
+	p("VSHUFF64X2 $0xEE, Z25, Z24, Z3")
+	lexmin(0, 2, 1, 3)
+	// Rows 2, 3.
+	p("VSHUFF64X2 $0x44, Z23, Z22, Z4")
+	p("VSHUFF64X2 $0xEE, Z23, Z22, Z5")
+	p("VSHUFF64X2 $0x44, Z27, Z26, Z6")
+	p("VSHUFF64X2 $0xEE, Z27, Z26, Z7")
+	lexmin(4, 6, 5, 7)
+	// One 128-bit lane per row, two candidates each.
+	p("VSHUFF64X2 $0x88, Z4, Z0, Z8")
+	p("VSHUFF64X2 $0xDD, Z4, Z0, Z9")
+	p("VSHUFF64X2 $0x88, Z6, Z2, Z10")
+	p("VSHUFF64X2 $0xDD, Z6, Z2, Z11")
+	lexmin(8, 10, 9, 11)
+	p("VPERMILPD $0x55, Z8, Z9")
+	p("VPERMILPD $0x55, Z10, Z11")
+	lexmin(8, 10, 9, 11)
+	// Lanes 0, 2, 4, 6 hold rows 0..3.
+	p("MOVL $0x55, AX")
+	p("KMOVW AX, K3")
+	p("VCOMPRESSPD Z8, K3, Z12")
+	p("VCOMPRESSPD Z10, K3, Z13")
+	p("VCVTTPD2DQ Z13, Y14")
+	p("MOVQ labels+32(FP), R12")
+	p("VMOVDQU X14, (R12)(BX*4)")
+	p("MOVQ xnorm+8(FP), R12")
+	p("VADDPD (R12)(BX*8), Y12, Y15")
+	p("VXORPD Y0, Y0, Y0")
+	p("VMAXPD Y0, Y15, Y15")
+	p("MOVQ d1+40(FP), R12")
+	p("VMOVUPD Y15, (R12)(BX*8)")
 }
 
 // rowAddr returns the address of column l+u (l tracked by R10/R11) of row

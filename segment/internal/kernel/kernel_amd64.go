@@ -13,7 +13,7 @@ import (
 // useAVX512 and useAVX2 select the micro-kernel; tests switch them off to
 // exercise every path the machine supports.
 var (
-	useAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	useAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX2 && cpu.X86.HasFMA
 	useAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 )
 
