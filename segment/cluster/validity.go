@@ -246,35 +246,34 @@ func silhouetteRows(ctx context.Context, data []float64, d int, labels []int, ro
 		}
 		copy(packed[pos[i]*d:(pos[i]+1)*d], data[src*d:(src+1)*d])
 	}
-	silPacked := make([]float64, n)
-	err := validityChunks(ctx, n, 64, workers, func(lo, hi int) {
-		sums := make([]float64, k)
-		for p := lo; p < hi; p++ {
-			xi := packed[p*d : (p+1)*d]
-			// The cluster of packed row p.
-			own, _ := slices.BinarySearch(start[1:], p+1)
-			for c := range k {
-				sums[c] = sumDistances(xi, packed[start[c]*d:start[c+1]*d], d)
-			}
-			size := start[own+1] - start[own]
-			if size == 1 {
-				silPacked[p] = 0
-				continue
-			}
-			a := sums[own] / float64(size-1)
-			b := math.Inf(1)
-			for c := range k {
-				if c != own {
-					b = min(b, sums[c]/float64(start[c+1]-start[c]))
-				}
-			}
-			if m := max(a, b); m > 0 {
-				silPacked[p] = (b - a) / m
-			}
+	cl := make([]int32, n) // the cluster of each packed row
+	for c := range k {
+		for p := start[c]; p < start[c+1]; p++ {
+			cl[p] = int32(c)
 		}
-	})
+	}
+	sums, err := silhouetteSums(ctx, packed, n, d, cl, start, k, workers)
 	if err != nil {
 		return nil, nil, err
+	}
+	silPacked := make([]float64, n)
+	for p := range n {
+		own := int(cl[p])
+		size := start[own+1] - start[own]
+		if size == 1 {
+			continue // a row alone in its cluster scores 0
+		}
+		row := sums[p*k : (p+1)*k]
+		a := row[own] / float64(size-1)
+		b := math.Inf(1)
+		for c := range k {
+			if c != own {
+				b = min(b, row[c]/float64(start[c+1]-start[c]))
+			}
+		}
+		if m := max(a, b); m > 0 {
+			silPacked[p] = (b - a) / m
+		}
 	}
 	sil := make([]float64, n)
 	for i := range n {
@@ -283,44 +282,113 @@ func silhouetteRows(ctx context.Context, data []float64, d int, labels []int, ro
 	return sil, lab, nil
 }
 
-// sumDistances returns the sum of the Euclidean distances from x to each
-// d-wide row of block, in row order.
-func sumDistances(x, block []float64, d int) float64 {
-	var s float64
-	switch d {
-	case 1:
-		x0 := x[0]
-		for _, v := range block {
-			s += math.Abs(v - x0)
-		}
-	case 2:
-		x0, x1 := x[0], x[1]
-		for j := 0; j+1 < len(block); j += 2 {
-			e0, e1 := block[j]-x0, block[j+1]-x1
-			s += math.Sqrt(e0*e0 + e1*e1)
-		}
-	default:
-		x = x[:d]
-		for j := 0; j+d <= len(block); j += d {
-			y := block[j : j+d]
-			y = y[:len(x)]
-			var q0, q1, q2, q3 float64
-			l := 0
-			for ; l+4 <= len(x); l += 4 {
-				e0, e1, e2, e3 := y[l]-x[l], y[l+1]-x[l+1], y[l+2]-x[l+2], y[l+3]-x[l+3]
-				q0 += e0 * e0
-				q1 += e1 * e1
-				q2 += e2 * e2
-				q3 += e3 * e3
+// Tiling of the silhouette's distance computation.
+const (
+	silhouetteTile      = 64       // rows per tile
+	silhouetteMaxShards = 16       // most accumulators worked on at once
+	silhouetteShardMem  = 64 << 20 // bytes of accumulators at most
+)
+
+// silhouetteShards returns the number of accumulator shards for n rows and
+// k clusters: a function of n and k only (never of the number of workers),
+// so that the sums, and their rounding, do not depend on the workers.
+func silhouetteShards(n, k, pairs int) int {
+	s := silhouetteShardMem / max(n*k*8, 1)
+	return max(1, min(s, silhouetteMaxShards, pairs))
+}
+
+// silhouetteSums returns sums[p*k+c], the sum of the Euclidean distances
+// from packed row p to the rows of cluster c (rows packed cluster by
+// cluster, cluster c at rows start[c] to start[c+1]-1, cl giving each row's
+// cluster). Each distance is computed once and added to both rows: the
+// pairs of row tiles are dealt round-robin to a fixed number of shards,
+// each with its own accumulators, which are added up in shard order.
+func silhouetteSums(ctx context.Context, packed []float64, n, d int, cl []int32, start []int, k, workers int) ([]float64, error) {
+	tile := silhouetteTile
+	nt := (n + tile - 1) / tile
+	pairs := nt * (nt + 1) / 2
+	shards := silhouetteShards(n, k, pairs)
+	acc := make([][]float64, shards)
+	err := validityChunks(ctx, shards, 1, workers, func(lo, hi int) {
+		for s := lo; s < hi; s++ {
+			a := make([]float64, n*k)
+			col := make([]float64, tile)
+			p := 0
+			for ti := range nt {
+				for tj := ti; tj < nt; tj++ {
+					if p%shards == s {
+						silhouetteBlock(a, col, packed, d, cl, start, k, ti*tile, min(ti*tile+tile, n), tj*tile, min(tj*tile+tile, n))
+					}
+					p++
+				}
 			}
-			for ; l < len(x); l++ {
-				e := y[l] - x[l]
-				q0 += e * e
-			}
-			s += math.Sqrt((q0 + q1) + (q2 + q3))
+			acc[s] = a
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	sums := acc[0]
+	for _, a := range acc[1:] {
+		for i, v := range a {
+			sums[i] += v
 		}
 	}
-	return s
+	return sums, nil
+}
+
+// silhouetteBlock adds the distances between rows i0..i1-1 and j0..j1-1
+// (pairs with j > i only, when the ranges are the same tile) to both rows'
+// per-cluster sums in a. col (at least j1-j0 long) is scratch space.
+func silhouetteBlock(a, col, packed []float64, d int, cl []int32, start []int, k, i0, i1, j0, j1 int) {
+	col = col[:j1-j0]
+	clear(col)
+	flush := func(c int) { // col holds distances to rows of cluster c
+		for jj, v := range col {
+			a[(j0+jj)*k+c] += v
+		}
+		clear(col)
+	}
+	for i := i0; i < i1; i++ {
+		x := packed[i*d : (i+1)*d]
+		ci := int(cl[i])
+		if i > i0 && int(cl[i-1]) != ci {
+			flush(int(cl[i-1]))
+		}
+		ai := a[i*k : (i+1)*k]
+		j := j0
+		if j0 == i0 {
+			j = i + 1
+		}
+		for j < j1 {
+			// A run of rows of one cluster: sum into a register.
+			c := int(cl[j])
+			end := min(j1, start[c+1])
+			var s float64
+			for ; j < end; j++ {
+				y := packed[j*d : (j+1)*d]
+				y = y[:len(x)]
+				var q0, q1, q2, q3 float64
+				l := 0
+				for ; l+4 <= len(x); l += 4 {
+					e0, e1, e2, e3 := y[l]-x[l], y[l+1]-x[l+1], y[l+2]-x[l+2], y[l+3]-x[l+3]
+					q0 += e0 * e0
+					q1 += e1 * e1
+					q2 += e2 * e2
+					q3 += e3 * e3
+				}
+				for ; l < len(x); l++ {
+					e := y[l] - x[l]
+					q0 += e * e
+				}
+				dist := math.Sqrt((q0 + q1) + (q2 + q3))
+				s += dist
+				col[j-j0] += dist
+			}
+			ai[c] += s
+		}
+	}
+	flush(int(cl[i1-1]))
 }
 
 // validityChunks runs fn over [0, n) in chunks of the given size, on up to

@@ -401,3 +401,49 @@ func TestSilhouetteNoLeftoverGoroutines(t *testing.T) {
 		assert.ErrorIs(t, err, context.Canceled)
 	})
 }
+
+// naiveSilhouette is Rousseeuw's definition computed directly, one row at
+// a time.
+func naiveSilhouette(x *mat.Dense, labels []int) []float64 {
+	n, _ := x.Dims()
+	out := make([]float64, n)
+	for i := range n {
+		sum := map[int]float64{}
+		cnt := map[int]int{}
+		for j := range n {
+			cnt[labels[j]]++
+			if j != i {
+				sum[labels[j]] += math.Sqrt(euclidSq(x.RawRowView(i), x.RawRowView(j)))
+			}
+		}
+		own := labels[i]
+		if cnt[own] == 1 {
+			continue
+		}
+		a := sum[own] / float64(cnt[own]-1)
+		b := math.Inf(1)
+		for c, s := range sum {
+			if c != own {
+				b = min(b, s/float64(cnt[c]))
+			}
+		}
+		out[i] = (b - a) / max(a, b)
+	}
+	return out
+}
+
+func TestSilhouetteMatchesNaive(t *testing.T) {
+	for _, tc := range []struct{ n, d, k int }{{333, 5, 4}, {130, 1, 7}, {200, 2, 2}, {65, 9, 3}} {
+		x, _ := benchGaussians(tc.n, tc.d, tc.k, uint64(tc.n))
+		labels := make([]int, tc.n)
+		for i := range labels {
+			labels[i] = (i * 7919) % tc.k // scattered, not contiguous
+		}
+		got := make([]float64, tc.n)
+		require.NoError(t, SilhouetteSamplesTo(context.Background(), got, x, labels, 3))
+		want := naiveSilhouette(x, labels)
+		for i := range got {
+			assert.InDelta(t, want[i], got[i], 1e-12, "row %d of n=%d d=%d k=%d", i, tc.n, tc.d, tc.k)
+		}
+	}
+}
