@@ -47,6 +47,34 @@ func assignChild(m Model, a *Account) (Assignment, error) {
 	return m.Assign(a)
 }
 
+// validFitter is implemented by the Segmenters of this package: fitValid
+// fits on accounts that the caller has walked and validated, so that nested
+// combinators share one copy of the accounts and validate them once. It
+// must not modify all, nor keep it past the call.
+type validFitter interface {
+	fitValid(ctx context.Context, all []Account) (Model, error)
+}
+
+// fitChild fits s on all, which the caller has validated.
+func fitChild(ctx context.Context, s Segmenter, all []Account) (Model, error) {
+	if v, ok := s.(validFitter); ok {
+		return v.fitValid(ctx, all)
+	}
+	return s.Fit(ctx, slices.Values(all))
+}
+
+// startValid is the first step of every fitValid: ctx and the number of
+// accounts.
+func startValid(ctx context.Context, method string, all []Account) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	if len(all) == 0 {
+		return fmt.Errorf("%s: no accounts: %w", method, ErrEmptyInput)
+	}
+	return nil
+}
+
 // checkAccount is the first step of every Assign of this package.
 func checkAccount(method string, a *Account) error {
 	if a == nil {
@@ -183,6 +211,14 @@ func forEach(ctx context.Context, method string, n, workers int, f func(i int) e
 	}
 	wg.Wait()
 	return first
+}
+
+// observation is one fitted account's composite segment and the positions
+// of its parts in their Models' segment lists; key is nil for an account
+// that was declined.
+type observation struct {
+	seg Segment
+	key []int
 }
 
 // observed gathers the composite segments that the fitted accounts fall in,

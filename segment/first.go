@@ -56,7 +56,17 @@ func (p *Precedence) Fit(ctx context.Context, accts iter.Seq[Account]) (Model, e
 	if err != nil {
 		return nil, err
 	}
-	rm, err := p.rule.Fit(ctx, slices.Values(all))
+	return p.fitValid(ctx, all)
+}
+
+func (p *Precedence) fitValid(ctx context.Context, all []Account) (Model, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := startValid(ctx, MethodFirst, all); err != nil {
+		return nil, err
+	}
+	rm, err := fitChild(ctx, p.rule, all)
 	if err != nil {
 		return nil, fmt.Errorf("%s: rule: %w", MethodFirst, err)
 	}
@@ -87,7 +97,7 @@ func (p *Precedence) Fit(ctx context.Context, accts iter.Seq[Account]) (Model, e
 	if len(rest) == 0 {
 		return nil, fmt.Errorf("%s: the rule claimed all %d accounts, leaving none to fit the rest on: %w", MethodFirst, len(all), ErrEmptyInput)
 	}
-	sm, err := p.rest.Fit(ctx, slices.Values(rest))
+	sm, err := fitChild(ctx, p.rest, rest)
 	if err != nil {
 		return nil, fmt.Errorf("%s: rest: %w", MethodFirst, err)
 	}

@@ -61,7 +61,9 @@ func (l *Layered) Validate() error {
 
 // Fit fits every layer on all the accounts (walking accts once and holding
 // the accounts in memory) and then assigns each account with every layer to
-// learn the composites.
+// learn the composites. The combinators of this package nested inside one
+// another share that one copy of the accounts and validate each account
+// once.
 func (l *Layered) Fit(ctx context.Context, accts iter.Seq[Account]) (Model, error) {
 	if err := l.Validate(); err != nil {
 		return nil, err
@@ -70,13 +72,23 @@ func (l *Layered) Fit(ctx context.Context, accts iter.Seq[Account]) (Model, erro
 	if err != nil {
 		return nil, err
 	}
+	return l.fitValid(ctx, all)
+}
+
+func (l *Layered) fitValid(ctx context.Context, all []Account) (Model, error) {
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	if err := startValid(ctx, MethodLayers, all); err != nil {
+		return nil, err
+	}
 	m := &layeredModel{
 		Header: Header{Method: MethodLayers, Version: 1},
 		Layers: make([]json.RawMessage, len(l.layers)),
 		models: make([]Model, len(l.layers)),
 	}
 	for i, layer := range l.layers {
-		lm, err := layer.Fit(ctx, slices.Values(all))
+		lm, err := fitChild(ctx, layer, all)
 		if err != nil {
 			return nil, fmt.Errorf("%s: layer %d: %w", MethodLayers, i+1, err)
 		}
@@ -92,34 +104,34 @@ func (l *Layered) Fit(ctx context.Context, accts iter.Seq[Account]) (Model, erro
 	for i, lm := range m.models {
 		indexes[i] = segmentIndex(lm)
 	}
-	got := make([]Assignment, len(all))
-	declined := make([]bool, len(all))
-	err = forEach(ctx, MethodLayers, len(all), 0, func(i int) error {
+	got := make([]observation, len(all))
+	err := forEach(ctx, MethodLayers, len(all), 0, func(i int) error {
 		as, err := m.assignValid(&all[i])
 		if errors.Is(err, ErrNoMatch) {
-			declined[i] = true
 			return nil
 		}
-		got[i] = as
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	obs := newObserved()
-	for i, as := range got {
-		if declined[i] {
-			continue
+		if err != nil {
+			return err
 		}
 		key := make([]int, len(as.Parts))
 		for j, p := range as.Parts {
 			k, ok := indexes[j][p.Segment.ID]
 			if !ok {
-				return nil, fmt.Errorf("%s: layer %d placed account %q in segment %q, which its Segments do not list: %w", MethodLayers, j+1, all[i].ID, p.Segment.ID, ErrInvalidConfig)
+				return fmt.Errorf("%s: layer %d placed account %q in segment %q, which its Segments do not list: %w", MethodLayers, j+1, all[i].ID, p.Segment.ID, ErrInvalidConfig)
 			}
 			key[j] = k
 		}
-		obs.add(as.Segment, key)
+		got[i] = observation{seg: as.Segment, key: key}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	obs := newObserved()
+	for _, o := range got {
+		if o.key != nil {
+			obs.add(o.seg, o.key)
+		}
 	}
 	m.List = obs.list()
 	return m, nil

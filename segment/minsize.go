@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"iter"
 	"math"
-	"slices"
 	"strings"
 )
 
@@ -95,7 +94,17 @@ func (g *Merged) Fit(ctx context.Context, accts iter.Seq[Account]) (Model, error
 	if err != nil {
 		return nil, err
 	}
-	bm, err := g.base.Fit(ctx, slices.Values(all))
+	return g.fitValid(ctx, all)
+}
+
+func (g *Merged) fitValid(ctx context.Context, all []Account) (Model, error) {
+	if err := g.Validate(); err != nil {
+		return nil, err
+	}
+	if err := startValid(ctx, MethodMinSize, all); err != nil {
+		return nil, err
+	}
+	bm, err := fitChild(ctx, g.base, all)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", MethodMinSize, err)
 	}

@@ -95,6 +95,16 @@ func (r *Rules) Fit(ctx context.Context, accts iter.Seq[Account]) (Model, error)
 	return r.model(), nil
 }
 
+func (r *Rules) fitValid(ctx context.Context, all []Account) (Model, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	if err := startValid(ctx, r.method, all); err != nil {
+		return nil, err
+	}
+	return r.model(), nil
+}
+
 func (r *Rules) model() *rulesModel {
 	return &rulesModel{Header: Header{Method: r.method, Version: 1}, List: r.segments, r: r}
 }
@@ -208,6 +218,16 @@ func (k *KeyAccountRule) Fit(ctx context.Context, accts iter.Seq[Account]) (Mode
 		return nil, err
 	}
 	if _, _, err := walk(ctx, MethodKeyAccounts, accts, false); err != nil {
+		return nil, err
+	}
+	return newKeysModel(k.seg, k.ids), nil
+}
+
+func (k *KeyAccountRule) fitValid(ctx context.Context, all []Account) (Model, error) {
+	if err := k.Validate(); err != nil {
+		return nil, err
+	}
+	if err := startValid(ctx, MethodKeyAccounts, all); err != nil {
 		return nil, err
 	}
 	return newKeysModel(k.seg, k.ids), nil

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"iter"
 	"runtime"
-	"slices"
 	"sync"
 )
 
@@ -64,7 +63,17 @@ func (n *Nested) Fit(ctx context.Context, accts iter.Seq[Account]) (Model, error
 	if err != nil {
 		return nil, err
 	}
-	om, err := n.outer.Fit(ctx, slices.Values(all))
+	return n.fitValid(ctx, all)
+}
+
+func (n *Nested) fitValid(ctx context.Context, all []Account) (Model, error) {
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	if err := startValid(ctx, MethodWithin, all); err != nil {
+		return nil, err
+	}
+	om, err := fitChild(ctx, n.outer, all)
 	if err != nil {
 		return nil, fmt.Errorf("%s: outer: %w", MethodWithin, err)
 	}
@@ -76,44 +85,61 @@ func (n *Nested) Fit(ctx context.Context, accts iter.Seq[Account]) (Model, error
 		return nil, fmt.Errorf("%s: outer: encoding its model: %w", MethodWithin, err)
 	}
 
-	// Place every account in its outer segment.
-	outerParts := make([]Assignment, len(all))
-	declined := make([]bool, len(all))
+	// Place every account in its outer segment ("" where outer declines).
+	outerIDs := make([]string, len(all))
 	err = forEach(ctx, MethodWithin, len(all), 0, func(i int) error {
 		as, err := assignChild(om, &all[i])
 		if errors.Is(err, ErrNoMatch) {
-			declined[i] = true
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("%s: outer: %w", MethodWithin, err)
 		}
-		outerParts[i] = as
+		if as.Segment.ID == "" {
+			return fmt.Errorf("%s: outer placed account %q in a segment without ID: %w", MethodWithin, all[i].ID, ErrInvalidConfig)
+		}
+		outerIDs[i] = as.Segment.ID
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	outerIndex := segmentIndex(om)
-	members := map[string][]Account{}
-	var kept []Account
-	for i, as := range outerParts {
-		if declined[i] {
+	sizes := map[string]int{}
+	nKept := 0
+	for i, id := range outerIDs {
+		if id == "" {
 			continue
 		}
-		id := as.Segment.ID
 		if _, ok := outerIndex[id]; !ok {
 			return nil, fmt.Errorf("%s: outer placed account %q in segment %q, which its Segments do not list: %w", MethodWithin, all[i].ID, id, ErrInvalidConfig)
 		}
-		members[id] = append(members[id], all[i])
-		kept = append(kept, all[i])
+		sizes[id]++
+		nKept++
 	}
-	if len(kept) == 0 {
+	if nKept == 0 {
 		return nil, fmt.Errorf("%s: outer declined every account: %w", MethodWithin, ErrEmptyInput)
+	}
+	members := make(map[string][]Account, len(sizes))
+	for id, n := range sizes {
+		members[id] = make([]Account, 0, n)
+	}
+	kept := all
+	if nKept < len(all) {
+		kept = make([]Account, 0, nKept)
+	}
+	for i, id := range outerIDs {
+		if id == "" {
+			continue
+		}
+		members[id] = append(members[id], all[i])
+		if nKept < len(all) {
+			kept = append(kept, all[i])
+		}
 	}
 
 	// The fallback: inner on all the accounts that outer places.
-	fm, err := n.inner.Fit(ctx, slices.Values(kept))
+	fm, err := fitChild(ctx, n.inner, kept)
 	if err != nil {
 		return nil, fmt.Errorf("%s: inner on all accounts: %w", MethodWithin, err)
 	}
@@ -140,37 +166,38 @@ func (n *Nested) Fit(ctx context.Context, accts iter.Seq[Account]) (Model, error
 	}
 
 	// The composites the fitted accounts fall in.
-	got := make([]Assignment, len(all))
-	err = forEach(ctx, MethodWithin, len(all), 0, func(i int) error {
-		if declined[i] {
-			return nil
-		}
-		as, err := m.assignValid(&all[i])
-		if errors.Is(err, ErrNoMatch) {
-			declined[i] = true
-			return nil
-		}
-		got[i] = as
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
 	innerIndex := make([]map[string]int, len(m.Groups))
 	for g := range m.Groups {
 		innerIndex[g] = segmentIndex(m.innerModel(g))
 	}
-	obs := newObserved()
-	for i, as := range got {
-		if declined[i] {
-			continue
+	got := make([]observation, len(all))
+	err = forEach(ctx, MethodWithin, len(all), 0, func(i int) error {
+		if outerIDs[i] == "" {
+			return nil
+		}
+		as, err := m.assignValid(&all[i])
+		if errors.Is(err, ErrNoMatch) {
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 		g := m.groups[as.Parts[0].Segment.ID]
 		k, ok := innerIndex[g][as.Parts[1].Segment.ID]
 		if !ok {
-			return nil, fmt.Errorf("%s: inner placed account %q in segment %q, which its Segments do not list: %w", MethodWithin, all[i].ID, as.Parts[1].Segment.ID, ErrInvalidConfig)
+			return fmt.Errorf("%s: inner placed account %q in segment %q, which its Segments do not list: %w", MethodWithin, all[i].ID, as.Parts[1].Segment.ID, ErrInvalidConfig)
 		}
-		obs.add(as.Segment, []int{outerIndex[as.Parts[0].Segment.ID], k})
+		got[i] = observation{seg: as.Segment, key: []int{outerIndex[as.Parts[0].Segment.ID], k}}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	obs := newObserved()
+	for _, o := range got {
+		if o.key != nil {
+			obs.add(o.seg, o.key)
+		}
 	}
 	m.List = obs.list()
 	return m, nil
@@ -191,7 +218,7 @@ func (n *Nested) fitGroups(ctx context.Context, m *nestedModel, members map[stri
 				errs[g] = fmt.Errorf("%s: %w", MethodWithin, err)
 				return
 			}
-			im, err := n.inner.Fit(ctx, slices.Values(members[grp.Outer]))
+			im, err := fitChild(ctx, n.inner, members[grp.Outer])
 			if err == nil && im == nil {
 				err = fmt.Errorf("Fit returned no model: %w", ErrInvalidConfig)
 			}
