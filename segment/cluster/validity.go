@@ -317,6 +317,9 @@ func silhouetteSums(ctx context.Context, packed []float64, n, d int, cl []int32,
 			for ti := range nt {
 				for tj := ti; tj < nt; tj++ {
 					if p%shards == s {
+						if ctx.Err() != nil {
+							return // validityChunks reports it
+						}
 						silhouetteBlock(a, col, packed, d, cl, start, k, ti*tile, min(ti*tile+tile, n), tj*tile, min(tj*tile+tile, n))
 					}
 					p++

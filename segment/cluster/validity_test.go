@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -446,4 +447,19 @@ func TestSilhouetteMatchesNaive(t *testing.T) {
 			assert.InDelta(t, want[i], got[i], 1e-12, "row %d of n=%d d=%d k=%d", i, tc.n, tc.d, tc.k)
 		}
 	}
+}
+
+func TestSilhouetteCancelMidway(t *testing.T) {
+	x, labels := validityBlobs(3000, 3, 4, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		time.Sleep(5 * time.Millisecond)
+		cancel()
+	}()
+	_, err := Silhouette(ctx, x, labels, SilhouetteConfig{Workers: 1})
+	if err == nil {
+		t.Skip("the silhouette finished before the cancellation")
+	}
+	assert.ErrorIs(t, err, context.Canceled)
 }
