@@ -8,7 +8,8 @@ of each; a whole fit divided by its iterations), strata's time over
 scikit-learn's best, GFLOP/s (2*n*k*d per iteration) and its share of the
 222 GFLOP/s two-core AVX-512 FMA peak, the relative inertia difference of
 strata's algorithms (the largest) from scikit-learn's Lloyd, and strata's peak RSS over the data
-size when peak-rss.txt (lines "n d k kilobytes") is given.
+size when peak-rss.txt (lines "Alg n d k KiB"; "Baseline 0 0 0 KiB" is the
+test binary without data) is given.
 """
 import re
 import sys
@@ -50,10 +51,11 @@ def main():
     if len(sys.argv) > 3:
         for line in open(sys.argv[3]):
             p = line.split()
-            if len(p) == 4:
-                rss[tuple(int(v) for v in p[:3])] = int(p[3]) * 1024
+            if len(p) == 5:
+                rss[(p[0],) + tuple(int(v) for v in p[1:4])] = int(p[4]) * 1024
+    base = rss.pop(("Baseline", 0, 0, 0), 0)
     print("| shape (n, d, k) | iters | sklearn Lloyd | sklearn Elkan | strata Lloyd | strata Hamerly | strata Elkan | strata Auto "
-          "| best strata / best sklearn | Lloyd / sklearn Lloyd | strata Lloyd GFLOP/s (% of 222) | inertia rel. diff | peak RSS / data |")
+          "| best strata / best sklearn | Lloyd / sklearn Lloyd | strata Lloyd GFLOP/s (% of 222) | inertia rel. diff | Go peak RSS / data |")
     print("|---" * 13 + "|")
     for key in sorted(go, key=lambda s: (s[0] * s[1] * s[2], s)):
         n, d, k = key
@@ -68,13 +70,18 @@ def main():
         rel = max((abs(v["inertia"] - s["Lloyd"]["inertia"]) / s["Lloyd"]["inertia"] for v in g.values()),
                   default=float("nan")) if "Lloyd" in s else float("nan")
         data = 8 * n * d
-        mem = f"{rss[key] / data:.2f} ({rss[key] / 2**20:.0f} MiB / {data / 2**20:.0f} MiB)" if key in rss else "–"
+        mem = "; ".join(
+            f"{alg} {rss[(alg,) + key] / 2**20:.0f} MiB = {rss[(alg,) + key] / data:.2f}× data, "
+            f"minus baseline {(rss[(alg,) + key] - base) / data:.2f}× data"
+            for alg in ("Lloyd", "Auto") if (alg,) + key in rss) or "–"
         iters = "/".join(sorted({f"{v['iters']:.0f}" for v in list(g.values()) + list(s.values())}))
         print(f"| {n}, {d}, {k} | {iters} | {cell(s, 'Lloyd')} | {cell(s, 'Elkan')} | {cell(g, 'Lloyd')} | {cell(g, 'Hamerly')} "
               f"| {cell(g, 'Elkan')} | {cell(g, 'Auto')} | {best_go / best_sk:.2f} | {ratio_l:.2f} | {gf:.1f} ({100 * gf / PEAK:.0f}%) "
               f"| {rel:.1e} | {mem} |")
     print()
     print("Milliseconds per iteration, best pass; GFLOP/s counts 2·n·k·d per Lloyd iteration.")
+    if base:
+        print(f"Peak RSS baseline (test binary, no data): {base / 2**20:.0f} MiB.")
 
 
 if __name__ == "__main__":

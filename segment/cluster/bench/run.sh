@@ -32,13 +32,18 @@ echo "== strata (Go), $count passes"
 echo "== scikit-learn, $count passes"
 /usr/bin/python3 "$here/sklearn_bench.py" -count "$count" -shapes "$shapes" | tee "$out/sklearn.txt"
 
-echo "== peak memory of the Go side (one Lloyd fit per process)"
-: > "$out/peak-rss.txt"
+echo "== peak memory of the Go side (one fit per process; KiB)"
+# Baseline: the same binary with the benchmark skipped (no data read).
+base=$(STRATA_BENCH_DIR= /usr/bin/time -f '%M' "$out/cluster.test" -test.run '^$' \
+	-test.bench '^BenchmarkLloyd$' -test.benchtime 1x 2>&1 >/dev/null | tail -1)
+echo "Baseline 0 0 0 $base" | tee "$out/peak-rss.txt"
 for s in $(echo "$shapes" | tr , ' '); do
 	n=${s%%x*}; r=${s#*x}; d=${r%%x*}; k=${r#*x}
-	kb=$(/usr/bin/time -f '%M' "$out/cluster.test" -test.run '^$' \
-		-test.bench "^BenchmarkLloyd$/^n=$n$/^d=$d$/^k=$k$" -test.benchtime 1x 2>&1 >/dev/null | tail -1)
-	echo "$n $d $k $kb" | tee -a "$out/peak-rss.txt"
+	for alg in Lloyd Auto; do
+		kb=$(/usr/bin/time -f '%M' "$out/cluster.test" -test.run '^$' \
+			-test.bench "^Benchmark$alg$/^n=$n$/^d=$d$/^k=$k$" -test.benchtime 1x 2>&1 >/dev/null | tail -1)
+		echo "$alg $n $d $k $kb" | tee -a "$out/peak-rss.txt"
+	done
 done
 echo "== load after: $(cat /proc/loadavg)"
 
