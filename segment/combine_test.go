@@ -149,3 +149,17 @@ func FuzzDecodeModel(f *testing.F) {
 		}
 	})
 }
+
+func TestNestedInvalidConfig(t *testing.T) {
+	accts := []segment.Account{acct("1", 10, 1), acct("2", 5000, 1)}
+	for name, s := range map[string]segment.Segmenter{
+		"layer of no layers":      segment.Layer(sizeRules(t), segment.Layer()),
+		"key accounts without ID": segment.First(segment.KeyAccounts(segment.Segment{}, "1"), sizeRules(t)),
+		"inner without threshold": segment.Within(sizeRules(t), segment.MinSize(sizeRules(t), segment.MinSizeConfig{})),
+		"nested nil":              segment.MinSize(segment.Within(nil, nil), segment.MinSizeConfig{Count: 1}),
+		"zero Rules inside":       segment.Layer(&segment.Rules{}),
+	} {
+		_, err := s.Fit(context.Background(), slices.Values(accts))
+		assert.ErrorIs(t, err, segment.ErrInvalidConfig, name)
+	}
+}
