@@ -331,11 +331,13 @@ func (r *ChooseKResult) Score(k int) *KScore {
 // and Davies–Bouldin indices ([CalinskiHarabasz], [DaviesBouldin]) and the
 // gap statistic of Tibshirani, Walther and Hastie (2001): Gap(k) =
 // E*[log W*_k] − log W_k, where W_k is the inertia and the expectation is
-// the mean over cfg.GapReferences reference data sets (of cfg.GapRows rows)
-// drawn uniformly over
-// the data's bounding box (or its principal-component box), each clustered
-// like the data; its 1-SE choice is made with [GapChoice]. The elbow of
-// the inertia curve is found with Kneedle ([Knee]).
+// the mean over cfg.GapReferences reference data sets of cfg.GapRows rows
+// drawn uniformly over the data's bounding box (or its principal-component
+// box), each clustered like the data; its 1-SE choice is made with
+// [GapChoice]. The elbow of the inertia curve is found with Kneedle
+// ([Knee]). The recommendation follows cfg.Rule ([ChooseByVote] unless set:
+// the k named by most of the five criteria, the smallest on ties), and
+// Reasons states what each criterion named, with its value.
 //
 // weights, when not nil, weighs each row in the k-means fits, the inertia
 // and the Calinski–Harabasz and Davies–Bouldin indices; the gap
@@ -344,8 +346,9 @@ func (r *ChooseKResult) Score(k int) *KScore {
 //
 // When x has fewer distinct rows than MaxK, the range stops at the last k
 // that can be fitted and a reason says so. The same Seed gives the same
-// result whatever Workers is. Errors wrap [ErrInvalidConfig] or
-// [ErrInvalidInput]; once ctx is done the error matches ctx.Err().
+// result whatever Workers is. Errors wrap [ErrInvalidConfig],
+// [ErrInvalidInput], or [ErrTooFewPoints] when not even cfg.MinK clusters
+// can be fitted; once ctx is done the error matches ctx.Err().
 func ChooseK(ctx context.Context, x mat.Matrix, weights []float64, cfg ChooseKConfig) (*ChooseKResult, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
