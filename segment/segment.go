@@ -49,7 +49,7 @@ type Assignment struct {
 	// Reasons explain the assignment, most important first.
 	Reasons []Reason `json:"reasons,omitempty"`
 	// Parts holds the assignment of each layer, in order, when the Model
-	// combines several (see [Layer], [Within], [First]); nil otherwise.
+	// combines several (see [Layer] and [Within]); nil otherwise.
 	Parts []Assignment `json:"parts,omitempty"`
 }
 
