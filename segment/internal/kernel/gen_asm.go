@@ -7,8 +7,9 @@
 //
 // Both kernels share one layout, prepared in Go (see kernel_amd64.go):
 //
-//	ct:   the centres transposed in groups of 8: ct[g*8*d + l*8 + q] = c[8g+q][l]
-//	      (zero for padding centres);
+//	ct:   the centres transposed, k padded to kp = 8·kg: ct[l*kp + j] = c[j][l]
+//	      (zero for padding centres), so column l of a run of groups is
+//	      contiguous;
 //	meta: per group, 8 norms ‖c‖² (+Inf for padding) then 8 indices as float64.
 //
 // For a block of R rows the kernel keeps, per row and per lane, the smallest
@@ -39,6 +40,7 @@ type isa struct {
 	reg   string // "Z" or "Y"
 	rows  int    // rows per full block
 	maxG  int    // groups of 8 centres in flight in the main loop
+	maxG1 int    // the same for single rows (more accumulators free)
 	// second: also track the second-smallest distance (nearest2*)
 	second bool
 	// register numbering
@@ -55,14 +57,14 @@ func main() {
 	fmt.Fprintln(&out)
 	fmt.Fprintln(&out, "#include \"textflag.h\"")
 	avx512 := isa{
-		name: "AVX512", lanes: 8, reg: "Z", rows: 4, maxG: 3,
+		name: "AVX512", lanes: 8, reg: "Z", rows: 4, maxG: 3, maxG1: 8,
 		acc: func(r, q int) int { return r*3 + q },
 		state: func(r int) (int, int, int) {
 			return 20 + r, 24 + r, 28 + r
 		},
 	}
 	avx2 := isa{
-		name: "AVX2", lanes: 4, reg: "Y", rows: 2, maxG: 2,
+		name: "AVX2", lanes: 4, reg: "Y", rows: 2, maxG: 2, maxG1: 4,
 		acc: func(r, q int) int { return 6 + r*4 + q },
 		state: func(r int) (int, int, int) {
 			return r, 2 + r, 4 + r
@@ -98,8 +100,8 @@ func gen(v isa) {
 	p("MOVQ x+0(FP), SI")
 	p("MOVQ d+64(FP), DX")
 	p("SHLQ $3, DX")
-	p("MOVQ DX, R13")
-	p("SHLQ $3, R13")
+	p("MOVQ kg+72(FP), R13")
+	p("SHLQ $6, R13")
 	p("XORQ BX, BX")
 	if v.reg == "Z" {
 		// Z19 = +Inf throughout.
@@ -173,29 +175,31 @@ func block(v isa, R int) {
 	}
 	p("MOVQ ct+16(FP), R8")
 	p("MOVQ meta+24(FP), R9")
-	// kg groups of 8 centres: maxG at a time, then the rest.
+	// kg groups of 8 centres: mg at a time, then the rest.
+	mg := v.maxG
+	if R == 1 {
+		mg = v.maxG1
+	}
 	p("MOVQ kg+72(FP), AX")
 	p("XORQ CX, CX")
 	label(pre + "count")
-	p("CMPQ AX, $%d", v.maxG)
+	p("CMPQ AX, $%d", mg)
 	p("JLT %scounted", pre)
-	p("SUBQ $%d, AX", v.maxG)
+	p("SUBQ $%d, AX", mg)
 	p("INCQ CX")
 	p("JMP %scount", pre)
 	label(pre + "counted")
-	// AX keeps the rest (< maxG); the column loops leave it alone.
+	// AX keeps the rest (< mg); the column loops leave it alone.
 	p("TESTQ CX, CX")
 	p("JZ %srest", pre)
 	label(pre + "main")
-	groups(v, R, v.maxG, H, fmt.Sprintf("%sg%dcol", pre, v.maxG))
-	for range v.maxG {
-		p("ADDQ R13, R8")
-	}
-	p("ADDQ $%d, R9", 128*v.maxG)
+	groups(v, R, mg, H, fmt.Sprintf("%sg%dcol", pre, mg))
+	p("ADDQ $%d, R8", 64*mg)
+	p("ADDQ $%d, R9", 128*mg)
 	p("DECQ CX")
 	p("JNZ %smain", pre)
 	label(pre + "rest")
-	for g := v.maxG - 1; g >= 1; g-- {
+	for g := mg - 1; g >= 1; g-- {
 		p("CMPQ AX, $%d", g)
 		p("JNE %snot%d", pre, g)
 		groups(v, R, g, H, fmt.Sprintf("%sg%dcol", pre, g))
@@ -297,20 +301,24 @@ func groups(v isa, R, G, H int, loop string) {
 		p("LEAQ (SI)(DX*1), R11")
 	}
 	p("MOVQ R8, R12")
+	// Vector q of column l+u: column l starts at R12, columns are R13
+	// bytes apart.
 	ctAddr := func(q, u int) string {
-		g, h := q/H, q%H
-		off := h*v.lanes*8 + 64*u
-		switch g {
-		case 0:
-			return fmt.Sprintf("%d(R12)", off)
-		case 1:
-			return fmt.Sprintf("%d(R12)(R13*1)", off)
+		if u == 0 {
+			return fmt.Sprintf("%d(R12)", q*v.lanes*8)
 		}
-		return fmt.Sprintf("%d(R12)(R13*2)", off)
+		return fmt.Sprintf("%d(R12)(R13*1)", q*v.lanes*8)
 	}
 	// column u of the current pair
 	body := func(u int) {
-		if v.reg == "Z" {
+		if v.reg == "Z" && R == 1 {
+			// One row: centres straight from memory into up to 8
+			// accumulators.
+			p("VBROADCASTSD %s, Z15", rowAddr(0, u))
+			for q := range nv {
+				p("VFMADD231PD %s, Z15, %s", ctAddr(q, u), v.r(v.acc(0, q)))
+			}
+		} else if v.reg == "Z" {
 			// Centre vectors in Z12..Z14, broadcast columns of x in
 			// Z15..Z18.
 			for q := range nv {
@@ -348,7 +356,7 @@ func groups(v isa, R, G, H int, loop string) {
 	if R > 3 {
 		p("ADDQ $16, R11")
 	}
-	p("ADDQ $128, R12")
+	p("LEAQ (R12)(R13*2), R12")
 	p("DECQ DI")
 	p("JNZ %s", loop)
 	label(loop + "odd")

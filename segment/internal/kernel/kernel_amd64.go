@@ -69,31 +69,27 @@ func grow(s []float64, n int) []float64 {
 }
 
 // packCentres lays the centres out for the micro-kernels: ct holds them
-// transposed in groups of 8 (ct[g*8*d + l*8 + q] = c[8g+q][l], zero for
-// padding) and meta holds, per group, the 8 norms (+Inf for padding) then
-// the 8 indices.
+// transposed, k padded to kp = 8·⌈k/8⌉ (ct[l*kp + j] = c[j][l], zero for
+// padding), and meta holds, per group of 8 centres, the 8 norms (+Inf for
+// padding) then the 8 indices.
 func packCentres(ct, meta, c, cnorm []float64, d int) {
 	k := len(cnorm)
 	kg := (k + 7) / 8
+	kp := 8 * kg
 	inf := math.Inf(1)
-	for g := range kg {
-		blk := ct[g*8*d : (g+1)*8*d]
-		m := meta[g*16 : g*16+16]
-		for q := range 8 {
-			j := g*8 + q
-			m[8+q] = float64(j)
-			if j >= k {
-				m[q] = inf
-				for l := range d {
-					blk[l*8+q] = 0
-				}
-				continue
+	for j := range kp {
+		m := meta[(j/8)*16:]
+		m[8+j%8] = float64(j)
+		if j >= k {
+			m[j%8] = inf
+			for l := range d {
+				ct[l*kp+j] = 0
 			}
-			m[q] = cnorm[j]
-			row := c[j*d : j*d+d]
-			for l, v := range row {
-				blk[l*8+q] = v
-			}
+			continue
+		}
+		m[j%8] = cnorm[j]
+		for l, v := range c[j*d : j*d+d] {
+			ct[l*kp+j] = v
 		}
 	}
 }
