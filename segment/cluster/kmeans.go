@@ -79,8 +79,9 @@ func (a *Algorithm) UnmarshalText(b []byte) error {
 type RefineMethod int
 
 const (
-	// RefineAuto refines with random swaps when the fit is small enough
-	// for the swaps to pay (see [Refinement]), and not at all otherwise.
+	// RefineAuto refines with swaps except when the config gives Init
+	// (the caller fixed the start), Algorithm is MiniBatch (inputs too
+	// large for full passes) or K is 1.
 	RefineAuto RefineMethod = iota
 	// RefineNone keeps the best of the restarts as it is.
 	RefineNone

@@ -340,6 +340,71 @@ func TestKMeansFindsEveryCluster(t *testing.T) {
 	}
 }
 
+// Given Init, MaxIter and Tol = 0, a fit runs exactly MaxIter iterations
+// unless it converges first, with any exact algorithm: the speed
+// benchmarks divide by Iterations.
+func TestKMeansFixedIterations(t *testing.T) {
+	s := loadSet(t, "a3")
+	init := make([][]float64, s.k)
+	for j := range init {
+		init[j] = append([]float64(nil), s.x.RawRowView(j*150)...)
+	}
+	var ref *KMeansModel
+	for _, alg := range []Algorithm{Lloyd, Hamerly, Elkan} {
+		m, err := KMeans(context.Background(), s.x, nil, KMeansConfig{K: s.k, Init: init, MaxIter: 4, Algorithm: alg})
+		require.NoError(t, err)
+		assert.Equal(t, 4, m.Iterations, "%v", alg)
+		assert.False(t, m.Converged, "%v", alg)
+		if ref == nil {
+			ref = m
+		} else {
+			assert.Equal(t, ref.Centers, m.Centers, "%v", alg)
+		}
+	}
+	full, err := KMeans(context.Background(), s.x, nil, KMeansConfig{K: s.k, Init: init})
+	require.NoError(t, err)
+	assert.True(t, full.Converged)
+	assert.Less(t, full.Iterations, defaultMaxIter)
+	assert.LessOrEqual(t, full.Inertia, ref.Inertia)
+	loose, err := KMeans(context.Background(), s.x, nil, KMeansConfig{K: s.k, Init: init, Tol: 1e-2})
+	require.NoError(t, err)
+	assert.True(t, loose.Converged)
+	assert.Less(t, loose.Iterations, full.Iterations, "a loose Tol stops earlier")
+}
+
+// Rows of weight zero take no part: a far outlier of weight zero attracts
+// no centre.
+func TestKMeansZeroWeightRows(t *testing.T) {
+	x := mat.NewDense(7, 1, []float64{0, 0.1, 0.2, 10, 10.1, 10.2, 1e6})
+	w := []float64{1, 1, 1, 1, 1, 1, 0}
+	for _, alg := range []Algorithm{Auto, MiniBatch} {
+		m, err := KMeans(context.Background(), x, w, KMeansConfig{K: 2, Seed: 4, Algorithm: alg})
+		require.NoError(t, err)
+		lo, hi := m.Centers[0][0], m.Centers[1][0]
+		if lo > hi {
+			lo, hi = hi, lo
+		}
+		tol := 1e-9
+		if alg == MiniBatch {
+			tol = 0.05 // its centres are running means of random batches
+		}
+		assert.InDelta(t, 0.1, lo, tol, "%v", alg)
+		assert.InDelta(t, 10.1, hi, tol, "%v", alg)
+		assert.InDelta(t, 0.04, m.Inertia, tol, "%v", alg)
+	}
+}
+
+// Mini-batch k-means lands close to the exact fit.
+func TestKMeansMiniBatchQuality(t *testing.T) {
+	s := loadSet(t, "s1")
+	exact, err := KMeans(context.Background(), s.x, nil, KMeansConfig{K: s.k, Seed: 5})
+	require.NoError(t, err)
+	mb, err := KMeans(context.Background(), s.x, nil, KMeansConfig{K: s.k, Seed: 5, Algorithm: MiniBatch, BatchSize: 512})
+	require.NoError(t, err)
+	assert.Less(t, mb.Inertia, 1.1*exact.Inertia, "mini-batch inertia within 10%% of the exact fit's")
+	assert.Positive(t, mb.Iterations)
+}
+
 func FuzzKMeans(f *testing.F) {
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8}, uint8(2), uint8(2))
 	f.Add([]byte{0, 0, 0, 0}, uint8(1), uint8(3))
