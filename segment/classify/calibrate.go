@@ -104,15 +104,15 @@ func (c *Calibrator) Validate() error {
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // fitPlatt fits p = 1/(1+exp(A·s+B)) by maximum likelihood on the smoothed
-// targets (N₊+1)/(N₊+2) and 1/(N₋+2), N counting rows, by Newton's method
-// with backtracking (Lin, Lin and Weng 2007, algorithm 1).
+// targets (N₊+1)/(N₊+2) and 1/(N₋+2), N the weight of each class, by
+// Newton's method with backtracking (Lin, Lin and Weng 2007, algorithm 1).
 func fitPlatt(s []float64, y []int, w []float64) (float64, float64) {
 	var np, nn float64
-	for _, v := range y {
+	for i, v := range y {
 		if v == 1 {
-			np++
+			np += weightAt(w, i)
 		} else {
-			nn++
+			nn += weightAt(w, i)
 		}
 	}
 	hi, lo := (np+1)/(np+2), 1/(nn+2)

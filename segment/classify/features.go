@@ -194,19 +194,16 @@ func (f *Features) Transform(num mat.Matrix, cat [][]string) (*mat.Dense, error)
 	}
 	out := mat.NewDense(n, f.Width(), nil)
 	k := f.numWidth()
+	// The pipeline and the encoding write into views of out, in place.
 	if f.Numeric != nil {
-		var part mat.Dense
-		if err := f.Numeric.Transform(&part, num); err != nil {
+		if err := f.Numeric.Transform(out.Slice(0, n, 0, k).(*mat.Dense), num); err != nil {
 			return nil, fmt.Errorf("classify: features: %w", err)
 		}
-		out.Slice(0, n, 0, k).(*mat.Dense).Copy(&part)
 	}
 	if f.Categorical != nil {
-		var part mat.Dense
-		if err := f.Categorical.Transform(&part, cat); err != nil {
+		if err := f.Categorical.Transform(out.Slice(0, n, k, f.Width()).(*mat.Dense), cat); err != nil {
 			return nil, fmt.Errorf("classify: features: %w", err)
 		}
-		out.Slice(0, n, k, f.Width()).(*mat.Dense).Copy(&part)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -23,11 +24,16 @@ type objective struct {
 	run    runner
 	partF  []float64
 	partG  []float64
+	// z caches the margins b + xᵢ·w at zAt, the last point evaluated.
+	z      []float64
+	zAt    []float64
+	zValid bool
 }
 
 func newObjective(dz *design, l1, l2 float64, run runner) *objective {
 	nc := (dz.n + chunkRows - 1) / chunkRows
-	return &objective{dz: dz, l1: l1, l2: l2, run: run, partF: make([]float64, nc), partG: make([]float64, nc*(dz.d+1))}
+	return &objective{dz: dz, l1: l1, l2: l2, run: run, partF: make([]float64, nc), partG: make([]float64, nc*(dz.d+1)),
+		z: make([]float64, dz.n), zAt: make([]float64, dz.d+1)}
 }
 
 // lossGrad returns F(theta) and, when grad is not nil, writes its gradient
@@ -36,6 +42,8 @@ func (o *objective) lossGrad(theta, grad []float64) (float64, error) {
 	dz := o.dz
 	d1 := dz.d + 1
 	nc := len(o.partF)
+	cached := o.zValid && slices.Equal(theta, o.zAt)
+	o.zValid = false
 	err := o.run.do(nc, func(c int) {
 		lo, hi := c*chunkRows, min((c+1)*chunkRows, dz.n)
 		var f float64
@@ -49,7 +57,11 @@ func (o *objective) lossGrad(theta, grad []float64) (float64, error) {
 			if sw == 0 {
 				continue
 			}
-			z := dz.margin(k, theta)
+			z := o.z[k]
+			if !cached {
+				z = dz.margin(k, theta)
+				o.z[k] = z
+			}
 			f += sw * logLoss1p(z, dz.y[k])
 			if g != nil {
 				dz.addRow(g, k, sw*(sigmoid(z)-dz.y[k]))
@@ -60,6 +72,8 @@ func (o *objective) lossGrad(theta, grad []float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	copy(o.zAt, theta)
+	o.zValid = true
 	var f float64
 	for _, v := range o.partF {
 		f += v
@@ -86,7 +100,7 @@ func (o *objective) lossGrad(theta, grad []float64) (float64, error) {
 }
 
 // hessian returns F(theta), writes its gradient into grad and the upper
-// triangle of its Hessian, (d+1)×(d+1) row-major with the intercept last,
+// triangle of its Hessian (from the margins lossGrad caches), (d+1)×(d+1) row-major with the intercept last,
 // into h.
 func (o *objective) hessian(theta, grad, h []float64) (float64, error) {
 	f, err := o.lossGrad(theta, grad)
@@ -111,7 +125,7 @@ func (o *objective) hessian(theta, grad, h []float64) (float64, error) {
 			if sw == 0 {
 				continue
 			}
-			p := sigmoid(dz.margin(k, theta))
+			p := sigmoid(o.z[k])
 			dk := sw * p * (1 - p)
 			if dk == 0 {
 				continue
@@ -160,7 +174,7 @@ func (o *objective) denseHessian(hc, theta []float64, lo, hi int) {
 			if sw == 0 {
 				continue
 			}
-			p := sigmoid(dz.margin(k, theta))
+			p := sigmoid(o.z[k])
 			s := math.Sqrt(sw * p * (1 - p))
 			dst := buf[rows*d1 : (rows+1)*d1]
 			for j, v := range dz.dense[k*dz.d : (k+1)*dz.d] {

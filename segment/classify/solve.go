@@ -19,6 +19,10 @@ type solveStats struct {
 // armijo is the sufficient-decrease constant of the line searches.
 const armijo = 1e-4
 
+// roundoff is the relative rounding error of an objective value, below
+// which a predicted decrease is noise.
+const roundoff = 1e-14
+
 // solveNewton minimizes a smooth objective (no L1 part) from theta, in
 // place, by Newton's method: the exact Hessian, a Cholesky solve, and a
 // backtracking (Armijo) line search.
@@ -39,7 +43,14 @@ func solveNewton(o *objective, theta []float64, tol float64, maxIter int) (solve
 			return st, nil
 		}
 		newtonStep(step, h, g)
-		ok, err := lineSearch(o, theta, trial, step, f, dot(g, step), 0)
+		slope := dot(g, step)
+		if -slope <= roundoff*math.Abs(f) {
+			// The Newton decrement is below the objective's rounding
+			// error: no step can do better.
+			st.converged = true
+			return st, nil
+		}
+		ok, err := lineSearch(o, theta, trial, step, f, slope, 0)
 		if err != nil {
 			return st, err
 		}
@@ -181,7 +192,7 @@ func solveLBFGS(ctx context.Context, o *objective, theta []float64, tol float64,
 	if _, gerr := o.lossGrad(theta, g); gerr != nil {
 		return st, gerr
 	}
-	st.converged = infNorm(g) <= tol
+	st.converged = infNorm(g) <= tol || res.Status == optimize.FunctionConvergence
 	return st, nil
 }
 
@@ -214,6 +225,12 @@ func solveCD(o *objective, theta []float64, tol float64, maxIter int) (solveStat
 			for j := i + 1; j < d1; j++ {
 				h[j*d1+i] = h[i*d1+j]
 			}
+		}
+		if sub*sub <= roundoff*math.Abs(f) {
+			// The step would change the objective by less than its
+			// rounding error.
+			st.converged = true
+			return st, nil
 		}
 		clear(delta)
 		clear(q)

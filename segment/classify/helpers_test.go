@@ -1,0 +1,5 @@
+package classify_test
+
+import "math"
+
+func mathExp(x float64) float64 { return math.Exp(x) }
