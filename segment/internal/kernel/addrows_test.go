@@ -70,3 +70,47 @@ func TestAddRowsPathsAgree(t *testing.T) {
 		}
 	}
 }
+
+func TestNearestAdd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, sh := range []shape{{0, 3, 2}, {1, 1, 1}, {1500, 5, 11}, {700, 16, 3}} {
+		x, c := randData(rng, sh, 10)
+		xn, cn := norms(x, sh.d), norms(c, sh.d)
+		w := make([]float64, sh.n)
+		for i := range w {
+			w[i] = rng.Float64()
+		}
+		for _, weights := range [][]float64{nil, w} {
+			var p Centres
+			p.Pack(c, cn, sh.d)
+			wantL := make([]int32, sh.n)
+			wantD := make([]float64, sh.n)
+			wantS := make([]float64, sh.k*sh.d)
+			wantC := make([]float64, sh.k)
+			p.Nearest(wantL, wantD, x, xn)
+			AddRows(wantS, wantC, x, weights, wantL, sh.d)
+
+			gotL := make([]int32, sh.n)
+			gotD := make([]float64, sh.n)
+			gotS := make([]float64, sh.k*sh.d)
+			gotC := make([]float64, sh.k)
+			p.NearestAdd(gotL, gotD, gotS, gotC, x, xn, weights)
+			assert.Equal(t, wantL, gotL)
+			assert.Equal(t, wantD, gotD)
+			assert.Equal(t, wantS, gotS)
+			assert.Equal(t, wantC, gotC)
+
+			// Without norms or distances.
+			clear(gotS)
+			clear(gotC)
+			p.NearestAdd(gotL, nil, gotS, gotC, x, nil, weights)
+			assert.Equal(t, wantL, gotL)
+			assert.Equal(t, wantS, gotS)
+		}
+	}
+	var p Centres
+	p.Pack([]float64{0, 0}, []float64{0}, 2)
+	assert.Panics(t, func() {
+		p.NearestAdd(make([]int32, 1), nil, make([]float64, 2), make([]float64, 2), []float64{1, 1}, nil, nil)
+	}, "counts of the wrong length")
+}

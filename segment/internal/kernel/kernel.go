@@ -296,3 +296,44 @@ func AddRows(sums, counts []float64, x, w []float64, labels []int32, d int) {
 		}
 	}
 }
+
+// addBlock is the number of rows NearestAdd assigns before adding them to
+// the sums: small enough for the rows to be still in cache for the second
+// pass.
+const addBlock = 512
+
+// NearestAdd is [Centres.Nearest] followed by [AddRows] on the labels it
+// found — the assignment and accumulation of one Lloyd iteration — done
+// block by block so that each block of rows is read from memory once. It
+// writes labels and, if dist is not nil, the squared distances, and adds
+// the rows to sums and counts (weighted by w if not nil) in row order, with
+// the same results as the two calls in sequence.
+func (p *Centres) NearestAdd(labels []int32, dist, sums, counts []float64, x, xnorm, w []float64) {
+	n, d := len(labels), p.d
+	checkArgs(n, d, x, xnorm, p.c, p.cnorm)
+	if dist != nil && len(dist) < n {
+		panic(fmt.Sprintf("kernel: dist has %d elements, want %d", len(dist), n))
+	}
+	if len(counts) != len(p.cnorm) {
+		panic(fmt.Sprintf("kernel: counts has %d elements, want k=%d", len(counts), len(p.cnorm)))
+	}
+	checkMatrix("sums", sums, len(counts), d)
+	if w != nil && len(w) < n {
+		panic(fmt.Sprintf("kernel: w has %d elements, want %d", len(w), n))
+	}
+	for lo := 0; lo < n; lo += addBlock {
+		hi := min(lo+addBlock, n)
+		var xn, ds, ws []float64
+		if xnorm != nil {
+			xn = xnorm[lo:hi]
+		}
+		if dist != nil {
+			ds = dist[lo:hi]
+		}
+		if w != nil {
+			ws = w[lo:hi]
+		}
+		p.nearest(labels[lo:hi], ds, nil, x[lo*d:hi*d], xn)
+		AddRows(sums, counts, x[lo*d:hi*d], ws, labels[lo:hi], d)
+	}
+}
