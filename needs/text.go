@@ -1,0 +1,219 @@
+package needs
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// fold maps the accented Latin letters of the languages strata's users
+// write in to their base letters, after lower-casing, so that "Sécurité"
+// matches "securite" and "Präsentation" matches "prasentation".
+var fold = map[rune]string{
+	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'ā': "a", 'ą': "a",
+	'ç': "c", 'ć': "c", 'č': "c",
+	'è': "e", 'é': "e", 'ê': "e", 'ë': "e", 'ē': "e", 'ę': "e", 'ě': "e",
+	'ì': "i", 'í': "i", 'î': "i", 'ï': "i",
+	'ł': "l", 'ñ': "n", 'ń': "n", 'ň': "n",
+	'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "o", 'ø': "o", 'ő': "o",
+	'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ů': "u", 'ű': "u",
+	'ý': "y", 'ÿ': "y", 'ś': "s", 'š': "s", 'ź': "z", 'ż': "z", 'ž': "z", 'ř': "r",
+	'ß': "ss", 'œ': "oe", 'æ': "ae",
+}
+
+// normalize lower-cases s, folds accents and replaces every run of
+// characters that are not letters or digits with one space, trimming the
+// ends: "Single Sign-On!" becomes "single sign on". ASCII text is handled
+// without a map lookup.
+func normalize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true // at start: drop leading separators
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+				b.WriteByte(c)
+				space = false
+			case 'A' <= c && c <= 'Z':
+				b.WriteByte(c + 'a' - 'A')
+				space = false
+			default:
+				if !space {
+					b.WriteByte(' ')
+					space = true
+				}
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+			continue
+		}
+		r = unicode.ToLower(r)
+		if f, ok := fold[r]; ok {
+			b.WriteString(f)
+		} else {
+			b.WriteRune(r)
+		}
+		space = false
+	}
+	out := b.String()
+	return strings.TrimSuffix(out, " ")
+}
+
+// keyword is one compiled keyword of one need.
+type keyword struct {
+	need   int
+	text   string   // normalized, "*" kept: the key of the IDF table
+	tokens []string // normalized words
+	prefix bool     // the last word matches as a prefix
+	raw    string   // as the taxonomy writes it, without "*", for reasons
+}
+
+// matcher finds the keywords of a taxonomy in text.
+type matcher struct {
+	kws []keyword
+	// byFirst indexes the keywords whose first word is matched exactly
+	// (phrases, and single words without "*"), by that word.
+	byFirst map[string][]int32
+	// byPrefix indexes single-word prefix keywords by their prefix;
+	// prefixLens lists the prefix lengths in use, ascending.
+	byPrefix   map[string][]int32
+	prefixLens []int
+}
+
+// compileKeyword splits a keyword into normalized words; it reports false
+// for a keyword that normalizes to nothing or has "*" anywhere but at the
+// end.
+func compileKeyword(need int, raw string) (keyword, bool) {
+	s := strings.TrimSpace(raw)
+	prefix := strings.HasSuffix(s, "*")
+	s = strings.TrimSuffix(s, "*")
+	if strings.Contains(s, "*") {
+		return keyword{}, false
+	}
+	n := normalize(s)
+	if n == "" {
+		return keyword{}, false
+	}
+	text := n
+	if prefix {
+		text += "*"
+	}
+	return keyword{need: need, text: text, tokens: strings.Split(n, " "), prefix: prefix, raw: strings.TrimSuffix(strings.TrimSpace(raw), "*")}, true
+}
+
+func newMatcher(kws []keyword) *matcher {
+	m := &matcher{kws: kws, byFirst: map[string][]int32{}, byPrefix: map[string][]int32{}}
+	lens := map[int]bool{}
+	for i, k := range kws {
+		if k.prefix && len(k.tokens) == 1 {
+			m.byPrefix[k.tokens[0]] = append(m.byPrefix[k.tokens[0]], int32(i))
+			lens[len(k.tokens[0])] = true
+			continue
+		}
+		m.byFirst[k.tokens[0]] = append(m.byFirst[k.tokens[0]], int32(i))
+	}
+	for l := range lens {
+		m.prefixLens = append(m.prefixLens, l)
+	}
+	slices.Sort(m.prefixLens)
+	return m
+}
+
+// hit is a keyword found in a text, with the number of times.
+type hit struct {
+	kw    int32
+	count int32
+}
+
+// match adds to dst the keywords found in text (already normalized) and
+// how often each occurs, in order of first occurrence; a keyword already in
+// dst has its count raised.
+func (m *matcher) match(dst []hit, text string) []hit {
+	if text == "" {
+		return dst
+	}
+	add := func(k int32) {
+		for i := range dst {
+			if dst[i].kw == k {
+				dst[i].count++
+				return
+			}
+		}
+		dst = append(dst, hit{kw: k, count: 1})
+	}
+	// Walk the words; rest is the text from the current word on.
+	for pos := 0; pos < len(text); {
+		end := strings.IndexByte(text[pos:], ' ')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += pos
+		}
+		w := text[pos:end]
+		for _, k := range m.byFirst[w] {
+			if m.phraseAt(text, end, m.kws[k]) {
+				add(k)
+			}
+		}
+		for _, l := range m.prefixLens {
+			if l > len(w) {
+				break
+			}
+			for _, k := range m.byPrefix[w[:l]] {
+				add(k)
+			}
+		}
+		pos = end + 1
+	}
+	return dst
+}
+
+// phraseAt reports whether the words of k after its first follow in text
+// from position after (just past the first word).
+func (m *matcher) phraseAt(text string, after int, k keyword) bool {
+	pos := after
+	for i := 1; i < len(k.tokens); i++ {
+		if pos >= len(text) {
+			return false
+		}
+		pos++ // the space
+		end := strings.IndexByte(text[pos:], ' ')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += pos
+		}
+		w := text[pos:end]
+		t := k.tokens[i]
+		last := i == len(k.tokens)-1
+		if last && k.prefix {
+			if !strings.HasPrefix(w, t) {
+				return false
+			}
+		} else if w != t {
+			return false
+		}
+		pos = end
+	}
+	return true
+}
+
+// idf is the smoothed inverse document frequency of a keyword found in df
+// of n documents: ln((1+n)/(1+df)) + 1, as scikit-learn's TfidfVectorizer
+// computes it (Spärck Jones 1972; Salton and Buckley 1988). A keyword never
+// seen at Fit gets the largest value, that of df = 0.
+func idf(n, df int) float64 {
+	return math.Log(float64(1+n)/float64(1+df)) + 1
+}
