@@ -101,7 +101,10 @@ func TestMetricsBadInput(t *testing.T) {
 		{"NaN score", func() error { _, err := classify.AveragePrecision([]int{0, 1}, []float64{nan, 0.2}, nil); return err }},
 		{"lengths", func() error { _, err := classify.KS([]int{0, 1}, []float64{0.2}, nil); return err }},
 		{"weights length", func() error { _, err := classify.Brier([]int{0, 1}, []float64{0.1, 0.2}, []float64{1}); return err }},
-		{"negative weight", func() error { _, err := classify.LogLoss([]int{0, 1}, []float64{0.1, 0.2}, []float64{1, -1}); return err }},
+		{"negative weight", func() error {
+			_, err := classify.LogLoss([]int{0, 1}, []float64{0.1, 0.2}, []float64{1, -1})
+			return err
+		}},
 		{"zero weights", func() error { _, err := classify.Brier([]int{0, 1}, []float64{0.1, 0.2}, []float64{0, 0}); return err }},
 		{"probability above 1", func() error { _, err := classify.LogLoss([]int{0, 1}, []float64{0.1, 1.2}, nil); return err }},
 		{"empty", func() error { _, err := classify.ROCAUC(nil, nil, nil); return err }},
