@@ -6,13 +6,17 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"unsafe"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/strataseg/strata/segment/cluster"
+	"github.com/strataseg/strata/segment/internal/kernel"
 )
 
 // benchShapes are the shapes of the k-means speed benchmarks (see
@@ -39,12 +43,14 @@ func readF64(b *testing.B, path string, want int) []float64 {
 	return v
 }
 
-func benchKMeans(b *testing.B, alg cluster.Algorithm) {
-	dir := os.Getenv("STRATA_BENCH_DIR")
+// benchSetup returns the data directory and the iteration cap, skipping
+// when the data are not there.
+func benchSetup(b *testing.B) (dir string, iters int) {
+	dir = os.Getenv("STRATA_BENCH_DIR")
 	if dir == "" {
 		b.Skip("STRATA_BENCH_DIR not set: run bench/run.sh (it generates the data with bench/gen)")
 	}
-	iters := 50
+	iters = 50
 	if s := os.Getenv("STRATA_BENCH_ITERS"); s != "" {
 		v, err := strconv.Atoi(s)
 		if err != nil || v < 1 {
@@ -52,6 +58,11 @@ func benchKMeans(b *testing.B, alg cluster.Algorithm) {
 		}
 		iters = v
 	}
+	return dir, iters
+}
+
+func benchKMeans(b *testing.B, alg cluster.Algorithm) {
+	dir, iters := benchSetup(b)
 	for _, sh := range benchShapes {
 		b.Run(fmt.Sprintf("n=%d/d=%d/k=%d", sh.n, sh.d, sh.k), func(b *testing.B) {
 			base := filepath.Join(dir, fmt.Sprintf("n%d_d%d_k%d", sh.n, sh.d, sh.k))
@@ -96,3 +107,137 @@ func BenchmarkLloyd(b *testing.B)   { benchKMeans(b, cluster.Lloyd) }
 func BenchmarkHamerly(b *testing.B) { benchKMeans(b, cluster.Hamerly) }
 func BenchmarkElkan(b *testing.B)   { benchKMeans(b, cluster.Elkan) }
 func BenchmarkAuto(b *testing.B)    { benchKMeans(b, cluster.Auto) }
+
+// BenchmarkKernelLloyd runs Lloyd's iteration straight on the distance
+// kernels (Centres.NearestAdd: assignment and accumulation in one pass over
+// each block of rows), on GOMAXPROCS goroutines, with none of KMeans's
+// input checks: the speed the kernels allow, for comparison with
+// BenchmarkLloyd. It stops, like Lloyd, when no label changes, and reports
+// the inertia of the final labels computed as Σ‖x−c‖².
+func BenchmarkKernelLloyd(b *testing.B) {
+	dir, iters := benchSetup(b)
+	for _, sh := range benchShapes {
+		b.Run(fmt.Sprintf("n=%d/d=%d/k=%d", sh.n, sh.d, sh.k), func(b *testing.B) {
+			base := filepath.Join(dir, fmt.Sprintf("n%d_d%d_k%d", sh.n, sh.d, sh.k))
+			x := readF64(b, base+".x.f64", sh.n*sh.d)
+			c := readF64(b, base+".init.f64", sh.k*sh.d)
+			b.ReportAllocs()
+			var it int
+			var inertia float64
+			for b.Loop() {
+				it, inertia = kernelLloyd(x, c, sh.n, sh.d, sh.k, iters)
+			}
+			perFit := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(perFit*1e9/float64(sh.n)/float64(it), "ns/pt-iter")
+			b.ReportMetric(2*float64(sh.n*sh.d*sh.k)*float64(it)/perFit/1e9, "GFLOP/s")
+			b.ReportMetric(float64(it), "iters")
+			b.ReportMetric(inertia, "inertia")
+			b.Logf("inertia %s %.17g", b.Name(), inertia)
+		})
+	}
+}
+
+// kernelLloyd is Lloyd's iteration on the kernels, from centres init (k×d),
+// for at most maxIter iterations; partial sums are per chunk and reduced in
+// chunk order. It returns the iterations run and the final inertia.
+func kernelLloyd(x, init []float64, n, d, k, maxIter int) (int, float64) {
+	const chunks = 64
+	rows := (n + chunks - 1) / chunks
+	xnorm := make([]float64, n)
+	kernel.SqNorms(xnorm, x, d)
+	centres := append([]float64(nil), init...)
+	cnorm := make([]float64, k)
+	labels := make([]int32, n)
+	for i := range labels {
+		labels[i] = -1
+	}
+	fresh := make([]int32, n)
+	sums := make([][]float64, chunks)
+	counts := make([][]float64, chunks)
+	changed := make([]int, chunks)
+	for c := range sums {
+		sums[c] = make([]float64, k*d)
+		counts[c] = make([]float64, k)
+	}
+	workers := runtime.GOMAXPROCS(0)
+	var p kernel.Centres
+	parallel := func(fn func(c, lo, hi int)) {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for {
+					c := int(next.Add(1) - 1)
+					if c >= chunks {
+						return
+					}
+					lo := min(c*rows, n)
+					fn(c, lo, min(lo+rows, n))
+				}
+			})
+		}
+		wg.Wait()
+	}
+	it := 0
+	for it < maxIter {
+		it++
+		kernel.SqNorms(cnorm, centres, d)
+		p.Pack(centres, cnorm, d)
+		parallel(func(c, lo, hi int) {
+			clear(sums[c])
+			clear(counts[c])
+			p.NearestAdd(fresh[lo:hi], nil, sums[c], counts[c], x[lo*d:hi*d], xnorm[lo:hi], nil)
+			ch := 0
+			for i := lo; i < hi; i++ {
+				if fresh[i] != labels[i] {
+					ch++
+					labels[i] = fresh[i]
+				}
+			}
+			changed[c] = ch
+		})
+		next := make([]float64, k*d)
+		wt := make([]float64, k)
+		nch := 0
+		for c := range chunks {
+			for j, v := range sums[c] {
+				next[j] += v
+			}
+			for j, v := range counts[c] {
+				wt[j] += v
+			}
+			nch += changed[c]
+		}
+		for j := range k {
+			if wt[j] == 0 {
+				copy(next[j*d:(j+1)*d], centres[j*d:(j+1)*d]) // empty: keep
+				continue
+			}
+			for t := range d {
+				next[j*d+t] /= wt[j]
+			}
+		}
+		centres = next
+		if nch == 0 {
+			break
+		}
+	}
+	// Final labels and inertia, as KMeans computes them.
+	kernel.SqNorms(cnorm, centres, d)
+	p.Pack(centres, cnorm, d)
+	part := make([]float64, chunks)
+	parallel(func(c, lo, hi int) {
+		p.Nearest(labels[lo:hi], nil, x[lo*d:hi*d], xnorm[lo:hi])
+		var s float64
+		for i := lo; i < hi; i++ {
+			l := int(labels[i])
+			s += kernel.SqDist(x[i*d:(i+1)*d], centres[l*d:(l+1)*d])
+		}
+		part[c] = s
+	})
+	var inertia float64
+	for _, s := range part {
+		inertia += s
+	}
+	return it, inertia
+}

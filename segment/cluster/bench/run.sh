@@ -26,7 +26,7 @@ go test -c -o "$out/cluster.test" ./segment/cluster/
 pat=$(echo "$shapes" | awk -F, '{for (i = 1; i <= NF; i++) {split($i, s, "x"); printf "%s^n=%s$", (i > 1 ? "|" : ""), s[1]}}')
 
 echo "== strata (Go), $count passes"
-"$out/cluster.test" -test.run '^$' -test.bench "^Benchmark(Lloyd|Hamerly|Elkan|Auto)$/($pat)/" \
+"$out/cluster.test" -test.run '^$' -test.bench "^Benchmark(Lloyd|Hamerly|Elkan|Auto|KernelLloyd)$/($pat)/" \
 	-test.benchtime 1x -test.count "$count" | tee "$out/strata.txt"
 
 echo "== scikit-learn, $count passes"
