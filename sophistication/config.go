@@ -324,6 +324,22 @@ type Config struct {
 	// a signal's evidence is reported as contradictory; 0:
 	// [DefaultConflictGap].
 	ConflictGap int `json:"conflict_gap,omitempty"`
+
+	// Clusters, when ≥ 2, turns on the learned variant: Fit clusters the
+	// accounts' evidence into Clusters k-means clusters ordered by maturity
+	// (see the package doc), and Assign places an account by its nearest
+	// cluster instead of by its most voted stage; as many clusters as
+	// stages is a good start. 0: the rule model.
+	Clusters int `json:"clusters,omitempty"`
+	// Seed seeds the learned variant's k-means; the same Seed gives the same
+	// Model.
+	Seed uint64 `json:"seed,omitempty"`
+	// Workers is the number of goroutines of the learned variant's k-means;
+	// 0: GOMAXPROCS. It has no effect on the Model.
+	Workers int `json:"workers,omitempty"`
+	// Progress, when not nil, is called as the learned variant's k-means
+	// advances; nil: silent.
+	Progress func(segment.Progress) `json:"-"`
 }
 
 // resolved returns the Config with every default filled in and the
@@ -496,6 +512,12 @@ func (c Config) Validate() error {
 	}
 	if c.ConflictGap < 0 {
 		bad("conflict_gap", "is negative (%d)", c.ConflictGap)
+	}
+	if c.Clusters < 0 || c.Clusters == 1 {
+		bad("clusters", "is %d, not 0 (rules) or at least 2", c.Clusters)
+	}
+	if c.Workers < 0 {
+		bad("workers", "is negative (%d)", c.Workers)
 	}
 	for i, k := range c.ContentKinds {
 		if k == "" {

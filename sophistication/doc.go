@@ -75,6 +75,19 @@
 // "Capability Maturity Model for Software") and of Schwartz's stages of
 // market awareness (Breakthrough Advertising, 1966).
 //
+// # The learned variant
+//
+// With [Config.Clusters] ≥ 2, Fit also learns: every fitted account with
+// enough evidence becomes the vector of its stages' vote shares, k-means
+// (package cluster: k-means++ seeding, Arthur and Vassilvitskii 2007;
+// Lloyd 1982) groups the vectors, and the clusters are ordered by their
+// maturity index, the mean ladder position of their centre; each goes to
+// the stage nearest that position. Assign then places an account by its
+// nearest cluster (reason field "cluster", Scores["cluster"] its rank by
+// maturity, from 1); the evidence, the confidence, the conflict and the
+// unknown segment are as in the rule model. The Model stores the centres
+// ([Model.Clusters]); Seed makes the fit deterministic whatever Workers is.
+//
 // # Unknown values
 //
 // A signal without data gives no evidence and weighs nothing: nil or blank

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/strataseg/strata/segment"
+	"github.com/strataseg/strata/segment/cluster"
 )
 
 // method is the name under which sophistication models are encoded.
@@ -54,8 +55,26 @@ type Model struct {
 	AsOfYear int `json:"as_of_year"`
 	// Accounts is the number of accounts fitted.
 	Accounts int `json:"accounts"`
+	// Clusters are the learned variant's clusters (Config.Clusters > 0),
+	// least mature first; nil for the rule model.
+	Clusters []Cluster `json:"clusters,omitempty"`
 
 	c compiled
+}
+
+// Cluster is one cluster of the learned variant.
+type Cluster struct {
+	// Center is the cluster's mean vote shares, one per stage, least mature
+	// first.
+	Center []float64 `json:"center"`
+	// Maturity is the center's maturity index: its mean position on the
+	// ladder, 0 for the first stage to 1 for the last.
+	Maturity float64 `json:"maturity"`
+	// Level is the position of the stage the cluster's accounts go to, 1 for
+	// the first.
+	Level int `json:"level"`
+	// Size is the number of fitted accounts in the cluster.
+	Size int `json:"size"`
 }
 
 var _ segment.Model = (*Model)(nil)
@@ -69,9 +88,13 @@ var _ segment.Model = (*Model)(nil)
 // once ctx is done.
 func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (segment.Model, error) {
 	m := &Model{Header: segment.Header{Method: method, Version: version}, Config: s.cfg.resolved()}
+	// The Model keeps the Config as data: Workers and Progress have no
+	// effect on it.
+	m.Config.Workers, m.Config.Progress = 0, nil
 	m.c = compile(&m.Config)
 	latest, founded := 0, 0
 	n := 0
+	var rows []float64 // the learned variant's vote shares, row by row
 	for a := range accts {
 		if n%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -84,6 +107,9 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 		}
 		latest = max(latest, latestYear(&a))
 		founded = max(founded, a.Founded)
+		if m.Config.Clusters > 0 {
+			rows = m.appendShares(rows, &a)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -97,6 +123,11 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 		m.AsOfYear = latest
 		if m.AsOfYear == 0 {
 			m.AsOfYear = founded
+		}
+	}
+	if m.Config.Clusters > 0 {
+		if err := m.learn(ctx, rows, s.cfg); err != nil {
+			return nil, err
 		}
 	}
 	return m, nil
@@ -138,7 +169,11 @@ func (s *Segmenter) DecodeModel(data []byte) (segment.Model, error) {
 	// A resolved Config resolves to itself; resolving again keeps the
 	// decoded Model equal to the one encoded.
 	m.Config = m.Config.resolved()
+	if err := m.checkClusters(); err != nil {
+		return nil, fmt.Errorf("sophistication: decoding model: %w", err)
+	}
 	m.c = compile(&m.Config)
+	m.c.km = clustersModel(m.Clusters)
 	return m, nil
 }
 
@@ -173,6 +208,7 @@ type compiled struct {
 	ticketKinds  map[string]bool
 	activity     map[string]int
 	segments     []segment.Segment
+	km           *cluster.KMeansModel // the learned variant's centres
 }
 
 type class struct {
@@ -538,14 +574,7 @@ func (m *Model) decide(id string, ev []evidence) segment.Assignment {
 		as.Reasons = append(as.Reasons, segment.Reason{Text: "message: " + UnknownGuidance, Field: "guidance"})
 		return as
 	}
-	// Weighted votes: each piece of evidence votes for the stages within
-	// one step of its position, in proportion to closeness.
-	votes := make([]float64, c.n+1)
-	for _, e := range ev {
-		for s := 1; s <= c.n; s++ {
-			votes[s] += e.weight * kernel(e.pos, s)
-		}
-	}
+	votes := m.votes(ev)
 	best := 1
 	for s := 2; s <= c.n; s++ {
 		switch {
@@ -553,6 +582,22 @@ func (m *Model) decide(id string, ev []evidence) segment.Assignment {
 			best = s
 		case math.Abs(votes[s]-votes[best]) <= 1e-12 && math.Abs(float64(s)-mean) < math.Abs(float64(best)-mean):
 			best = s
+		}
+	}
+	var learned *segment.Reason
+	rank := 0
+	if len(m.Clusters) > 0 {
+		row := make([]float64, c.n)
+		for s := range row {
+			row[s] = votes[s+1] / total
+		}
+		rank, _ = c.km.Predict(row)
+		cl := &m.Clusters[rank]
+		best = cl.Level
+		learned = &segment.Reason{
+			Text: fmt.Sprintf("learned: nearest cluster %d of %d by maturity (index %.2f) → %s",
+				rank+1, len(m.Clusters), cl.Maturity, cfg.Stages[best-1].Name),
+			Field: "cluster",
 		}
 	}
 	support := votes[best] / total
@@ -573,6 +618,10 @@ func (m *Model) decide(id string, ev []evidence) segment.Assignment {
 		"support":  clamp01(support),
 		"evidence": total,
 		"level":    float64(best),
+	}
+	if learned != nil {
+		as.Scores["cluster"] = float64(rank + 1)
+		as.Reasons = append(as.Reasons, *learned)
 	}
 	for _, e := range sortEvidence(ev, func(e evidence) float64 { return e.weight * kernel(e.pos, best) }) {
 		k := kernel(e.pos, best)
@@ -597,6 +646,19 @@ func (m *Model) decide(id string, ev []evidence) segment.Assignment {
 		as.Reasons = append(as.Reasons, segment.Reason{Text: "message: " + g, Field: "guidance"})
 	}
 	return as
+}
+
+// votes returns each stage's weighted votes (index 1 to n): each piece of
+// evidence votes for the stages within one step of its position, in
+// proportion to closeness, so that its votes sum to its weight.
+func (m *Model) votes(ev []evidence) []float64 {
+	v := make([]float64, m.c.n+1)
+	for _, e := range ev {
+		for s := 1; s <= m.c.n; s++ {
+			v[s] += e.weight * kernel(e.pos, s)
+		}
+	}
+	return v
 }
 
 // kernel is the share of a vote at position p that goes to stage s: 1 at
