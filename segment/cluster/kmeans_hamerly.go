@@ -19,6 +19,10 @@ func score(row, c []float64, cn float64) float64 {
 	return cn - 2*kernel.Dot(row, c)
 }
 
+// hamerlyBlock is the number of rows Hamerly's iteration searches in one
+// kernel call.
+const hamerlyBlock = 64
+
 // up inflates moves added to or taken from bounds, so that rounding keeps
 // them bounds.
 const up = 1 + 0x1p-50
@@ -109,6 +113,39 @@ func (f *fitter) hamerly(centers []float64, maxIter int) (*run, error) {
 				}
 				ch = hi - lo
 			} else {
+				// Rows whose bounds fail are searched a block at a time.
+				var gx []float64
+				var gn, g1, g2 []float64
+				var gl []int32
+				pend := make([]int, 0, hamerlyBlock)
+				flush := func() {
+					if len(pend) == 0 {
+						return
+					}
+					if gx == nil {
+						gx = make([]float64, hamerlyBlock*d)
+						gn = make([]float64, hamerlyBlock)
+						g1 = make([]float64, hamerlyBlock)
+						g2 = make([]float64, hamerlyBlock)
+						gl = make([]int32, hamerlyBlock)
+					}
+					np := len(pend)
+					for q, i := range pend {
+						copy(gx[q*d:(q+1)*d], f.x[i*d:(i+1)*d])
+						gn[q] = f.xnorm[i]
+					}
+					pc.Nearest2(gl[:np], g1[:np], g2[:np], gx[:np*d], gn[:np])
+					for q, i := range pend {
+						e := slack * (f.xnorm[i] + cmax)
+						if l := gl[q]; l != labels[i] {
+							ch++
+							labels[i] = l
+							upper[i] = math.Sqrt(kernel.SqDist(f.x[i*d:(i+1)*d], centers[int(l)*d:(int(l)+1)*d]))
+						}
+						lower[i] = math.Sqrt(max(g2[q]-e, 0))
+					}
+					pend = pend[:0]
+				}
 				for i := lo; i < hi; i++ {
 					a := int(labels[i])
 					upper[i] += m.moves[a] * up
@@ -130,13 +167,12 @@ func (f *fitter) hamerly(centers []float64, maxIter int) (*run, error) {
 					if safe(u, lb, e) {
 						continue
 					}
-					pc.Nearest2(labels[i:i+1], d1[i:i+1], d2[i:i+1], row, f.xnorm[i:i+1])
-					if l := int(labels[i]); l != a {
-						ch++
-						upper[i] = math.Sqrt(kernel.SqDist(row, centers[l*d:(l+1)*d]))
+					pend = append(pend, i)
+					if len(pend) == hamerlyBlock {
+						flush()
 					}
-					lower[i] = math.Sqrt(max(d2[i]-e, 0))
 				}
+				flush()
 			}
 			m.changed[c] = ch
 			f.accumulate(m, c, lo, hi, labels)
