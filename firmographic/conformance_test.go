@@ -11,7 +11,7 @@ import (
 func TestConformanceRules(t *testing.T) {
 	for name, c := range map[string]firmographic.Config{
 		"default": {},
-		"all": {Dimensions: []firmographic.Dimension{firmographic.DimEmployees, firmographic.DimSector,
+		"all": {Dimensions: []firmographic.Dimension{firmographic.DimEmployees, firmographic.DimRevenue,
 			firmographic.DimCensusRegion, firmographic.DimType, firmographic.DimGrowth, firmographic.TechDimension("crm")}},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -58,9 +58,11 @@
 // the silhouette taken on the distance whose square is the k-prototypes
 // cost; the final fit is on all the accounts. Segments are numbered largest
 // first and named from their profile: the employee band of their median
-// size, the sector and sub-region held by at least half of them (else
-// "Mixed sectors", "Mixed regions"), the customer type, and the technology
-// categories at least 60% of them use ("cloud-heavy").
+// size, the sector and sub-region (or else region) held by at least
+// [NameShare] (40%) of them (else "Mixed sectors", "Mixed regions"), the customer type, and the technology
+// categories at least 60% of them use ("cloud-heavy"); segments that would
+// read alike add their median size ("Enterprise · Manufacturing, ~42,600
+// employees").
 //
 // # Lookalikes
 //

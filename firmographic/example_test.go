@@ -77,9 +77,9 @@ func ExampleNewLearned() {
 		fmt.Println(sg.ID, sg.Name)
 	}
 	// Output:
-	// firmographic/learned-1 Small business · Mixed sectors · Mixed regions · B2B
-	// firmographic/learned-2 Mid-market · Mixed sectors · Mixed regions · B2B, cloud and CRM-heavy
-	// firmographic/learned-3 Small business · Mixed sectors · Mixed regions · B2B, spreadsheet-heavy
+	// firmographic/learned-1 Small business · Mixed sectors · Northern America · B2B
+	// firmographic/learned-2 Mid-market · Mixed sectors · Northern America · B2B, cloud and CRM-heavy
+	// firmographic/learned-3 Small business · Professional, Scientific, and Technical Services · Europe · B2B, spreadsheet-heavy
 }
 
 func ExampleNewLookalike() {

@@ -667,10 +667,24 @@ func (m *LearnedModel) profile(labels []int, raw []float64, keep []int, cat [][]
 	for c := range k {
 		name, desc := m.describe(c)
 		seen[name]++
-		if seen[name] > 1 {
-			name += " (" + strconv.Itoa(seen[name]) + ")"
-		}
 		m.List[c] = segment.Segment{ID: Method + "/learned-" + strconv.Itoa(c+1), Name: name, Description: desc, Method: Method}
+	}
+	// Segments whose profiles read alike are told apart by their median
+	// size, then by number.
+	again := map[string]int{}
+	for c := range m.List {
+		sg := &m.List[c]
+		if seen[sg.Name] < 2 {
+			continue
+		}
+		if j := slices.Index(m.Numeric, featEmployees); j >= 0 {
+			sg.Name += ", ~" + formatAmount(roundSig(m.Profiles[c].Centre[j]), false, "", false) + " employees"
+		} else if j := slices.Index(m.Numeric, featRevenue); j >= 0 {
+			sg.Name += ", ~" + formatAmount(m.Profiles[c].Centre[j], true, m.v.currency, false) + " revenue"
+		}
+		if again[sg.Name]++; again[sg.Name] > 1 {
+			sg.Name += " (" + strconv.Itoa(again[sg.Name]) + ")"
+		}
 	}
 }
 
@@ -718,7 +732,7 @@ func (m *LearnedModel) describe(c int) (name, desc string) {
 		if j < 0 {
 			return
 		}
-		if p.Modes[j] != "" && p.Shares[j] >= 0.5 {
+		if p.Modes[j] != "" && p.Shares[j] >= NameShare {
 			parts = append(parts, p.Modes[j])
 		} else if mixed != "" {
 			parts = append(parts, mixed)
@@ -728,7 +742,7 @@ func (m *LearnedModel) describe(c int) (name, desc string) {
 		}
 	}
 	catPart(featSector, "Mixed sectors")
-	if j := slices.Index(m.Categorical, featRegion); j >= 0 && p.Shares[j] < 0.5 && p.RegionShare >= 0.5 {
+	if j := slices.Index(m.Categorical, featRegion); j >= 0 && p.Shares[j] < NameShare && p.RegionShare >= NameShare {
 		parts = append(parts, p.Region)
 		facts = append(facts, strconv.Itoa(int(math.Round(100*p.RegionShare)))+"% "+p.Region)
 	} else {
@@ -848,6 +862,10 @@ func (m *LearnedModel) features(a *segment.Account) (num []float64, cat []int32,
 	}
 	return num, cat, rawNum, nil
 }
+
+// NameShare is the share of a learned segment's accounts (with a known
+// value) that must share a sector or region for it to name the segment.
+const NameShare = 0.4
 
 // MaxReasons is the number of feature reasons a learned assignment gives
 // at most, after the segment's.
