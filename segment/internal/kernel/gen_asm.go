@@ -207,8 +207,8 @@ func block(v isa, R int) {
 		label(fmt.Sprintf("%snot%d", pre, g))
 	}
 	label(pre + "reduce")
-	if v.reg == "Z" && !v.second && R == 4 {
-		reduce4()
+	if v.reg == "Z" && R == 4 {
+		reduce4(v.second)
 		return
 	}
 	for r := range R {
@@ -228,32 +228,65 @@ func lexmin(a, ia, b, ib int) {
 	p("VMOVAPD Z%d, K1, Z%d", ib, ia)
 }
 
-// reduce4 folds the lane states of four rows (AVX-512, nearest only) at
-// once: three rounds of shuffles and lexicographic minima of (value, index)
-// leave row r's minimum and the lowest index reaching it in lanes 2r and
-// 2r+1, the same answer as four reduce calls.
-func reduce4() {
+// lexmin2 is lexmin that also folds the second-smallest values Z<sa> and
+// Z<sb> into Z<sa>: the second smallest of the union of two multisets is
+// the smaller of their seconds and the larger of their minima.
+func lexmin2(a, ia, sa, b, ib, sb int) {
+	p("VMAXPD Z%d, Z%d, Z16", b, a)
+	p("VMINPD Z%d, Z%d, Z%d", sb, sa, sa)
+	p("VMINPD Z16, Z%d, Z%d", sa, sa)
+	lexmin(a, ia, b, ib)
+}
+
+// reduce4 folds the lane states of four rows (AVX-512) at once: three
+// rounds of shuffles and lexicographic minima of (value, index) leave row
+// r's minimum, the lowest index reaching it (and with second, the second
+// smallest value) in lanes 2r and 2r+1: the same answers as four reduce
+// calls.
+func reduce4(second bool) {
+	fold := func(a, ia, sa, b, ib, sb int) {
+		if second {
+			lexmin2(a, ia, sa, b, ib, sb)
+		} else {
+			lexmin(a, ia, b, ib)
+		}
+	}
 	// Rows 0, 1: halves side by side.
 	p("VSHUFF64X2 $0x44, Z21, Z20, Z0")
 	p("VSHUFF64X2 $0xEE, Z21, Z20, Z1")
 	p("VSHUFF64X2 $0x44, Z25, Z24, Z2")
 	p("VSHUFF64X2 $0xEE, Z25, Z24, Z3")
-	lexmin(0, 2, 1, 3)
+	if second {
+		p("VSHUFF64X2 $0x44, Z29, Z28, Z12")
+		p("VSHUFF64X2 $0xEE, Z29, Z28, Z13")
+	}
+	fold(0, 2, 12, 1, 3, 13)
 	// Rows 2, 3.
 	p("VSHUFF64X2 $0x44, Z23, Z22, Z4")
 	p("VSHUFF64X2 $0xEE, Z23, Z22, Z5")
 	p("VSHUFF64X2 $0x44, Z27, Z26, Z6")
 	p("VSHUFF64X2 $0xEE, Z27, Z26, Z7")
-	lexmin(4, 6, 5, 7)
+	if second {
+		p("VSHUFF64X2 $0x44, Z31, Z30, Z14")
+		p("VSHUFF64X2 $0xEE, Z31, Z30, Z15")
+	}
+	fold(4, 6, 14, 5, 7, 15)
 	// One 128-bit lane per row, two candidates each.
 	p("VSHUFF64X2 $0x88, Z4, Z0, Z8")
 	p("VSHUFF64X2 $0xDD, Z4, Z0, Z9")
 	p("VSHUFF64X2 $0x88, Z6, Z2, Z10")
 	p("VSHUFF64X2 $0xDD, Z6, Z2, Z11")
-	lexmin(8, 10, 9, 11)
+	if second {
+		p("VSHUFF64X2 $0x88, Z14, Z12, Z17")
+		p("VSHUFF64X2 $0xDD, Z14, Z12, Z18")
+	}
+	fold(8, 10, 17, 9, 11, 18)
 	p("VPERMILPD $0x55, Z8, Z9")
 	p("VPERMILPD $0x55, Z10, Z11")
-	lexmin(8, 10, 9, 11)
+	if second {
+		p("VPERMILPD $0x55, Z17, Z18")
+	}
+	fold(8, 10, 17, 9, 11, 18)
 	// Lanes 0, 2, 4, 6 hold rows 0..3.
 	p("MOVL $0x55, AX")
 	p("KMOVW AX, K3")
@@ -263,11 +296,19 @@ func reduce4() {
 	p("MOVQ labels+32(FP), R12")
 	p("VMOVDQU X14, (R12)(BX*4)")
 	p("MOVQ xnorm+8(FP), R12")
-	p("VADDPD (R12)(BX*8), Y12, Y15")
+	p("VMOVUPD (R12)(BX*8), Y13")
 	p("VXORPD Y0, Y0, Y0")
+	p("VADDPD Y13, Y12, Y15")
 	p("VMAXPD Y0, Y15, Y15")
 	p("MOVQ d1+40(FP), R12")
 	p("VMOVUPD Y15, (R12)(BX*8)")
+	if second {
+		p("VCOMPRESSPD Z17, K3, Z14")
+		p("VADDPD Y13, Y14, Y15")
+		p("VMAXPD Y0, Y15, Y15")
+		p("MOVQ d2+48(FP), R12")
+		p("VMOVUPD Y15, (R12)(BX*8)")
+	}
 }
 
 // rowAddr returns the address of column l+u (l tracked by R10/R11) of row
