@@ -114,3 +114,49 @@ func TestNearestAdd(t *testing.T) {
 		p.NearestAdd(make([]int32, 1), nil, make([]float64, 2), make([]float64, 2), []float64{1, 1}, nil, nil)
 	}, "counts of the wrong length")
 }
+
+func TestNearest2Rows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, sh := range []shape{{1, 1, 1}, {300, 7, 20}, {200, 16, 256}} {
+		x, c := randData(rng, sh, 10)
+		xn, cn := norms(x, sh.d), norms(c, sh.d)
+		var p Centres
+		p.Pack(c, cn, sh.d)
+		var idx []int32
+		for i := range sh.n {
+			if rng.IntN(3) > 0 {
+				idx = append(idx, int32(i))
+			}
+		}
+		rng.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
+		for _, norms := range [][]float64{xn, nil} {
+			labels := make([]int32, sh.n)
+			d1 := make([]float64, sh.n)
+			d2 := make([]float64, sh.n)
+			for i := range labels {
+				labels[i], d1[i], d2[i] = -7, -7, -7
+			}
+			p.Nearest2Rows(idx, labels, d1, d2, x, norms)
+			picked := make([]bool, sh.n)
+			for _, i := range idx {
+				picked[i] = true
+			}
+			for i := range sh.n {
+				if !picked[i] {
+					assert.Equal(t, int32(-7), labels[i], "row %d not listed", i)
+					continue
+				}
+				l, a, b := make([]int32, 1), make([]float64, 1), make([]float64, 1)
+				p.Nearest2(l, a, b, x[i*sh.d:(i+1)*sh.d], xn[i:i+1])
+				assert.Equal(t, l[0], labels[i], "row %d", i)
+				assert.Equal(t, a[0], d1[i], "row %d", i)
+				assert.Equal(t, b[0], d2[i], "row %d", i)
+			}
+		}
+	}
+	var p Centres
+	p.Pack([]float64{0}, []float64{0}, 1)
+	assert.Panics(t, func() {
+		p.Nearest2Rows([]int32{1}, make([]int32, 1), make([]float64, 1), make([]float64, 1), []float64{1}, nil)
+	}, "index out of range")
+}

@@ -337,3 +337,59 @@ func (p *Centres) NearestAdd(labels []int32, dist, sums, counts []float64, x, xn
 		AddRows(sums, counts, x[lo*d:hi*d], ws, labels[lo:hi], d)
 	}
 }
+
+// gatherRows is the number of scattered rows Nearest2Rows copies together
+// into one contiguous block.
+const gatherRows = 64
+
+var gatherPool = sync.Pool{New: func() any { return new([]float64) }}
+
+// Nearest2Rows is [Centres.Nearest2] for the rows of x listed in idx: for
+// each t, row i = idx[t] gets labels[i], d1[i] and d2[i] (the other rows are
+// left alone). It copies the listed rows together in blocks so that
+// scattered rows — those whose bounds fail in Hamerly's or Elkan's
+// iteration — still go through the multi-row micro-kernel; the results are
+// the same as one call per row. xnorm may be nil.
+func (p *Centres) Nearest2Rows(idx []int32, labels []int32, d1, d2 []float64, x, xnorm []float64) {
+	d := p.d
+	n := len(labels)
+	checkArgs(n, d, x, xnorm, p.c, p.cnorm)
+	if len(d1) < n || len(d2) < n {
+		panic(fmt.Sprintf("kernel: d1, d2 have %d, %d elements, want %d", len(d1), len(d2), n))
+	}
+	for _, i := range idx {
+		if i < 0 || int(i) >= n {
+			panic(fmt.Sprintf("kernel: row index %d out of [0, %d)", i, n))
+		}
+	}
+	if len(idx) == 0 {
+		return
+	}
+	bp := gatherPool.Get().(*[]float64)
+	need := gatherRows * (d + 4)
+	if cap(*bp) < need {
+		*bp = make([]float64, need)
+	}
+	buf := (*bp)[:need]
+	rows, xn := buf[:gatherRows*d], buf[gatherRows*d:gatherRows*(d+1)]
+	o1, o2 := buf[gatherRows*(d+1):gatherRows*(d+2)], buf[gatherRows*(d+2):gatherRows*(d+3)]
+	var lab [gatherRows]int32
+	for lo := 0; lo < len(idx); lo += gatherRows {
+		blk := idx[lo:min(lo+gatherRows, len(idx))]
+		m := len(blk)
+		for t, i := range blk {
+			copy(rows[t*d:(t+1)*d], x[int(i)*d:int(i)*d+d])
+			if xnorm != nil {
+				xn[t] = xnorm[i]
+			}
+		}
+		if xnorm == nil {
+			SqNorms(xn[:m], rows[:m*d], d)
+		}
+		p.nearest(lab[:m], o1[:m], o2[:m], rows[:m*d], xn[:m])
+		for t, i := range blk {
+			labels[i], d1[i], d2[i] = lab[t], o1[t], o2[t]
+		}
+	}
+	gatherPool.Put(bp)
+}
