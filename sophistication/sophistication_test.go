@@ -33,7 +33,7 @@ func ev(n int, kind, topic, text string) []segment.Event {
 }
 
 // fit returns the Model of the Config fitted on the accounts.
-func fit(t *testing.T, c sophistication.Config, accts ...segment.Account) *sophistication.Model {
+func fit(t testing.TB, c sophistication.Config, accts ...segment.Account) *sophistication.Model {
 	t.Helper()
 	s, err := sophistication.New(c)
 	require.NoError(t, err)
@@ -45,7 +45,7 @@ func fit(t *testing.T, c sophistication.Config, accts ...segment.Account) *sophi
 	return m.(*sophistication.Model)
 }
 
-func assign(t *testing.T, m *sophistication.Model, a segment.Account) segment.Assignment {
+func assign(t testing.TB, m *sophistication.Model, a segment.Account) segment.Assignment {
 	t.Helper()
 	as, err := m.Assign(&a)
 	require.NoError(t, err, "account %s", a.ID)
