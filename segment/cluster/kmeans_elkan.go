@@ -17,6 +17,7 @@ func (f *fitter) elkan(centers []float64, maxIter int) (*run, error) {
 	upper := make([]float64, n)
 	lower := make([]float64, n*k)
 	dist := make([]float64, n)
+	d2 := make([]float64, n)
 	cnorm := make([]float64, k)
 	half := make([]float64, k)
 	cc := make([]float64, k*k)
@@ -24,7 +25,6 @@ func (f *fitter) elkan(centers []float64, maxIter int) (*run, error) {
 	newCenters := make([]float64, k*d)
 	slack := f.gemmSlack()
 	r := &run{labels: labels}
-	const block = 128
 	pc := new(kernel.Centres)
 	for it := 1; it <= maxIter; it++ {
 		kernel.SqNorms(cnorm, centers, d)
@@ -49,20 +49,19 @@ func (f *fitter) elkan(centers []float64, maxIter int) (*run, error) {
 		if err := f.parallel(func(c, lo, hi int) {
 			ch := 0
 			if first {
-				buf := make([]float64, block*k)
-				for b := lo; b < hi; b += block {
-					be := min(b+block, hi)
-					pc.Nearest(labels[b:be], nil, f.x[b*d:be*d], f.xnorm[b:be])
-					kernel.Distances(buf[:(be-b)*k], f.x[b*d:be*d], f.xnorm[b:be], centers, cnorm, d)
-					for i := b; i < be; i++ {
-						e := slack * (f.xnorm[i] + cmax)
-						li := lower[i*k : (i+1)*k]
-						for j, v := range buf[(i-b)*k : (i-b+1)*k] {
-							li[j] = math.Sqrt(max(v-e, 0))
-						}
-						a := int(labels[i])
-						upper[i] = math.Sqrt(kernel.SqDist(f.x[i*d:(i+1)*d], centers[a*d:(a+1)*d]))
+				// The second-nearest distance bounds every other centre.
+				pc.Nearest2(labels[lo:hi], dist[lo:hi], d2[lo:hi], f.x[lo*d:hi*d], f.xnorm[lo:hi])
+				for i := lo; i < hi; i++ {
+					e := slack * (f.xnorm[i] + cmax)
+					a := int(labels[i])
+					li := lower[i*k : (i+1)*k]
+					l2 := math.Sqrt(max(d2[i]-e, 0))
+					for j := range li {
+						li[j] = l2
 					}
+					u := math.Sqrt(kernel.SqDist(f.x[i*d:(i+1)*d], centers[a*d:(a+1)*d]))
+					li[a] = u
+					upper[i] = u
 				}
 				ch = hi - lo
 			} else {
