@@ -167,6 +167,9 @@ type sklearnLeads struct {
 // same columns, and checks that the AUC is at least scikit-learn's, fold by
 // fold and on average (within 0.001).
 func TestLeadsMatchesSklearn(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the leads check takes 30 s under the race detector; it runs without -race")
+	}
 	l := readLeads(t)
 	require.Len(t, l.y, 9240, "leads")
 	fold := readFolds(t, len(l.y))

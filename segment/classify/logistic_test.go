@@ -133,7 +133,11 @@ func TestLogisticConfigValidate(t *testing.T) {
 // than a chunk with 1 and 3 workers: the models are identical, bit for bit.
 func TestLogisticDeterministic(t *testing.T) {
 	for _, sp := range []float64{0.9, 0.1} {
-		x, y := synth(9000, 12, sp, 3)
+		n := 9000
+		if raceEnabled {
+			n = 4500 // still more than one chunk
+		}
+		x, y := synth(n, 12, sp, 3)
 		for _, cfg := range []classify.LogisticConfig{
 			{}, {Solver: classify.SolverLBFGS}, {Penalty: classify.L1, C: 0.01}, {Penalty: classify.ElasticNet, L1Ratio: 0.3, C: 0.05, Balanced: true},
 		} {

@@ -20,7 +20,7 @@ func TestROCAUCHandExamples(t *testing.T) {
 	auc, err = classify.ROCAUC([]int{0, 1, 0, 1}, []float64{0.5, 0.5, 0.2, 0.9}, nil)
 	require.NoError(t, err)
 	assert.InDelta(t, 0.875, auc, 1e-15, "AUC with a tie")
-	// A weight of 2 on the lowest negative doubles its pairs: (1 + 2 + 0.5 + 2·... ) over 2·3.
+	// A weight of 2 on the lowest negative doubles its pairs.
 	auc, err = classify.ROCAUC([]int{0, 1, 0, 1}, []float64{0.5, 0.5, 0.2, 0.9}, []float64{1, 1, 2, 1})
 	require.NoError(t, err)
 	// Pairs (pos, neg, weight): (0.5,0.5,1)→½, (0.5,0.2,2)→2, (0.9,0.5,1)→1, (0.9,0.2,2)→2; total weight 6.
