@@ -240,3 +240,99 @@ func TestCompaniesGeographyAndSize(t *testing.T) {
 	// IBM, the first row.
 	assert.Equal(t, "Enterprise · Northern America · Americas", as[0].Segment.Name)
 }
+
+func TestLearnedFortune(t *testing.T) {
+	accts := fortune(t)
+	m, as := assignAll(t, must(firmographic.NewLearned(firmographic.LearnedConfig{K: 6, Gamma: 1, Seed: 1})), accts)
+	lm := m.(*firmographic.LearnedModel)
+	require.Len(t, lm.List, 6)
+	assert.Equal(t, []string{"employees", "revenue"}, lm.Numeric, "growth is unknown throughout")
+	assert.Equal(t, []string{"sector", "subregion"}, lm.Categorical)
+	total := 0
+	names := map[string]bool{}
+	manufacturing := false
+	largest := 0
+	for i, p := range lm.Profiles {
+		total += p.Size
+		assert.False(t, names[lm.List[i].Name], "names are unique: %q", lm.List[i].Name)
+		names[lm.List[i].Name] = true
+		assert.True(t, strings.HasPrefix(lm.List[i].Name, "Enterprise"), "Fortune 1000 segments are enterprises: %q", lm.List[i].Name)
+		assert.Equal(t, "Northern America", p.Modes[1])
+		if p.Modes[0] == "Manufacturing" && p.Shares[0] >= 0.5 {
+			manufacturing = true
+		}
+		if p.Centre[0] > lm.Profiles[largest].Centre[0] {
+			largest = i
+		}
+		if i > 0 {
+			assert.GreaterOrEqual(t, lm.Profiles[i-1].Size, p.Size, "largest first")
+		}
+	}
+	assert.Equal(t, 1000, total)
+	assert.True(t, manufacturing, "a segment is mostly manufacturers")
+	// Walmart, Amazon and the other giants are in the segment of the
+	// largest median headcount.
+	for _, name := range []string{"Walmart", "Amazon", "Apple"} {
+		assert.Equal(t, lm.List[largest].ID, as[find(t, accts, name)].Segment.ID, name)
+	}
+	r := as[find(t, accts, "Walmart")].Reasons
+	assert.Equal(t, "nearest profile → "+lm.List[largest].Name, r[0].Text)
+	assert.Contains(t, []string{"employees", "revenue"}, r[1].Field, "size decides for Walmart")
+	assert.Positive(t, r[1].Effect)
+}
+
+func TestLearnedCompaniesChoosesK(t *testing.T) {
+	accts := companies(t)
+	m, as := assignAll(t, must(firmographic.NewLearned(firmographic.LearnedConfig{Seed: 1})), accts)
+	lm := m.(*firmographic.LearnedModel)
+	require.Len(t, lm.KScores, firmographic.DefaultMaxK-1, "k from 2 to 8 tried")
+	best := slices.Index(lm.KScores, slices.Max(lm.KScores))
+	assert.Len(t, lm.List, best+2, "the k of highest silhouette")
+	assert.Equal(t, []string{"employees"}, lm.Numeric, "no revenue or growth in the file")
+	for _, s := range lm.KScores {
+		assert.True(t, s > -1 && s <= 1, "silhouette %v", s)
+	}
+	// The segment of larger median headcount is the enterprise one, and
+	// holds IBM (row 1).
+	big := 0
+	for i, p := range lm.Profiles {
+		if p.Centre[0] > lm.Profiles[big].Centre[0] {
+			big = i
+		}
+	}
+	assert.True(t, strings.HasPrefix(lm.List[big].Name, "Enterprise"), lm.List[big].Name)
+	assert.Equal(t, lm.List[big].ID, as[0].Segment.ID)
+	for _, a := range as {
+		assert.True(t, a.Score >= 0.5 && a.Score <= 1, "score %v of %s", a.Score, a.AccountID)
+	}
+}
+
+func TestLookalikeFortune(t *testing.T) {
+	accts := fortune(t)
+	// The reference set: the 100 largest companies.
+	var top []string
+	for _, a := range accts[:100] {
+		top = append(top, a.ID)
+	}
+	m, as := assignAll(t, must(firmographic.NewLookalike(firmographic.LookalikeConfig{Reference: top,
+		Features: []firmographic.Dimension{firmographic.DimEmployees, firmographic.DimRevenue, firmographic.DimSector, firmographic.DimCensusRegion}})), accts)
+	lm := m.(*firmographic.LookalikeModel)
+	assert.Equal(t, 100, lm.References)
+	assert.Equal(t, 1000, lm.Accounts)
+	var inTop, rest float64
+	for i, a := range as {
+		if i < 100 {
+			inTop += a.Score
+		} else {
+			rest += a.Score
+		}
+		assert.InDelta(t, a.Score, a.Scores["icp_fit"], 1e-12)
+	}
+	assert.Greater(t, inTop/100, rest/900, "the reference accounts fit their own profile better")
+	// Revenue bands are all "Large" in the Fortune 1000: no weight.
+	assert.InDelta(t, 0.0, lm.Features[1].Weight, 1e-9)
+	w := as[find(t, accts, "Walmart")]
+	assert.NotEqual(t, "firmographic/icp-weak", w.Segment.ID, "Walmart: %v", w.Reasons)
+	assert.True(t, strings.HasPrefix(w.Reasons[0].Text, "similarity "), w.Reasons[0].Text)
+	assert.Contains(t, w.Reasons[len(w.Reasons)-1].Text, "% of reference accounts")
+}
