@@ -213,11 +213,15 @@ func DefaultActivity() []Activity {
 	return []Activity{{segment.EventDemoRequest, Evaluating}, {segment.EventTrial, Evaluating}}
 }
 
-// DefaultContentKinds are the event kinds read as content consumed.
-var DefaultContentKinds = []string{segment.EventContent, segment.EventWebinar, segment.EventPageView, segment.EventEmail}
+// DefaultContentKinds returns the event kinds read as content consumed:
+// content, webinars, page views and e-mails.
+func DefaultContentKinds() []string {
+	return []string{segment.EventContent, segment.EventWebinar, segment.EventPageView, segment.EventEmail}
+}
 
-// DefaultTicketKinds are the event kinds read as support questions.
-var DefaultTicketKinds = []string{segment.EventTicket}
+// DefaultTicketKinds returns the event kinds read as support questions:
+// support tickets.
+func DefaultTicketKinds() []string { return []string{segment.EventTicket} }
 
 // The signals, as keys of [Config.Weights] and as the Field of reasons.
 const (
@@ -231,8 +235,10 @@ const (
 	SignalActivity     = "activity"     // buying activity (demo requests, trials)
 )
 
-// Signals lists the signals in the order reasons break ties.
-var Signals = []string{SignalTechnologies, SignalNoTools, SignalSurvey, SignalContent, SignalTickets, SignalActivity, SignalSize, SignalAge}
+// Signals returns the signals, in the order reasons break ties.
+func Signals() []string { return slices.Clone(signals) }
+
+var signals = []string{SignalTechnologies, SignalNoTools, SignalSurvey, SignalContent, SignalTickets, SignalActivity, SignalSize, SignalAge}
 
 // DefaultWeights returns the default weight of each signal: technologies 3,
 // survey 2, content 1.5, tickets 1.5, activity 1, no tools 1, employees 0.5,
@@ -359,8 +365,8 @@ func (c Config) resolved() Config {
 	}
 	r.Content = cloneTopics(orDefault(c.Content, DefaultContent))
 	r.Tickets = cloneTopics(orDefault(c.Tickets, DefaultTickets))
-	r.ContentKinds = slices.Clone(orDefault(c.ContentKinds, func() []string { return DefaultContentKinds }))
-	r.TicketKinds = slices.Clone(orDefault(c.TicketKinds, func() []string { return DefaultTicketKinds }))
+	r.ContentKinds = orDefault(c.ContentKinds, DefaultContentKinds)
+	r.TicketKinds = orDefault(c.TicketKinds, DefaultTicketKinds)
 	r.Activity = orDefault(c.Activity, DefaultActivity)
 	r.Weights = DefaultWeights()
 	maps.Copy(r.Weights, c.Weights)
@@ -493,8 +499,8 @@ func (c Config) Validate() error {
 		}
 	}
 	for k, v := range c.Weights {
-		if !slices.Contains(Signals, k) {
-			bad("weights", "%q is not a signal (%s)", k, strings.Join(Signals, ", "))
+		if !slices.Contains(signals, k) {
+			bad("weights", "%q is not a signal (%s)", k, strings.Join(signals, ", "))
 		} else if !finite(v) || v < 0 {
 			bad("weights["+k+"]", "is %v, not a finite weight ≥ 0", v)
 		}
@@ -623,7 +629,7 @@ func (r Config) validateTables() error {
 		stage(f+".stage", a.Stage)
 	}
 	for k, v := range r.Weights {
-		if !slices.Contains(Signals, k) || !finite(v) || v < 0 {
+		if !slices.Contains(signals, k) || !finite(v) || v < 0 {
 			bad("weights["+k+"]", "is %v", v)
 		}
 	}

@@ -493,8 +493,8 @@ func (m *Model) topics(events []segment.Event, kinds map[string]bool, classes []
 		if !kinds[e.Kind] || e.Topic == "" && e.Text == "" {
 			continue
 		}
-		text := strings.ToLower(e.Topic + " \x00 " + e.Text)
-		i := slices.IndexFunc(classes, func(cl class) bool { return matchAny(text, cl.keywords) })
+		topic, text := strings.ToLower(e.Topic), strings.ToLower(e.Text)
+		i := slices.IndexFunc(classes, func(cl class) bool { return matchAny(topic, cl.keywords) || matchAny(text, cl.keywords) })
 		if i < 0 {
 			continue
 		}
@@ -684,7 +684,7 @@ func sortEvidence(ev []evidence, key func(evidence) float64) []evidence {
 			}
 			return 1
 		}
-		return slices.Index(Signals, a.signal) - slices.Index(Signals, b.signal)
+		return slices.Index(signals, a.signal) - slices.Index(signals, b.signal)
 	})
 	return out
 }

@@ -227,6 +227,7 @@ func TestSignalRules(t *testing.T) {
 		{"no tools", segment.Account{ID: "x", Technologies: []string{"Microsoft 365", "Slack"}}, "no_tools", "none in the table for the problem → Unaware"},
 		{"size small", segment.Account{ID: "x", Employees: segment.N(4)}, "employees", "employees 4 < 10 → Unaware"},
 		{"size middle", segment.Account{ID: "x", Employees: segment.N(35)}, "employees", "employees 35, 10 to under 50 → Problem-aware"},
+		{"size evaluating", segment.Account{ID: "x", Employees: segment.N(120)}, "employees", "employees 120, 50 to under 250 → Evaluating"},
 		{"size large", segment.Account{ID: "x", Employees: segment.N(1200)}, "employees", "employees 1,200 ≥ 250 → Using an alternative"},
 		{"age young", segment.Account{ID: "x", Founded: 2025}, "founded", "founded 2025, 1 year old < 3 → Unaware"},
 		{"age after as-of", segment.Account{ID: "x", Founded: 2030}, "founded", "founded 2030, 0 years old < 3 → Unaware"},
