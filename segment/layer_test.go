@@ -134,7 +134,8 @@ func TestLayerErrors(t *testing.T) {
 	assert.ErrorIs(t, err, segment.ErrEmptyInput)
 	_, err = segment.Layer(sizeRules(t)).Fit(context.Background(), nil)
 	assert.ErrorIs(t, err, segment.ErrEmptyInput)
-	_, err = segment.Layer(sizeRules(t)).Fit(nil, slices.Values(fitted)) //nolint:staticcheck // a nil context is refused
+	//lint:ignore SA1012 a nil context is refused, and this checks it
+	_, err = segment.Layer(sizeRules(t)).Fit(nil, slices.Values(fitted))
 	assert.ErrorIs(t, err, segment.ErrInvalidConfig)
 	var fe *segment.FieldError
 	_, err = segment.Layer(sizeRules(t)).Fit(context.Background(), slices.Values([]segment.Account{{ID: "a", Founded: -3}}))

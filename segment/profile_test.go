@@ -291,7 +291,8 @@ func TestProfileContext(t *testing.T) {
 		_, err := segment.Profile(ctx, slices.Values(accts), as, segment.ProfileConfig{Reference: ref})
 		assert.ErrorIs(t, err, context.Canceled, "reference %v", ref)
 	}
-	_, err := segment.Profile(nil, slices.Values(accts), as, segment.ProfileConfig{}) // a nil context is refused
+	//lint:ignore SA1012 a nil context is refused, and this checks it
+	_, err := segment.Profile(nil, slices.Values(accts), as, segment.ProfileConfig{})
 	assert.ErrorIs(t, err, segment.ErrInvalidConfig)
 }
 

@@ -40,16 +40,15 @@ func New(c Config) (*Segmenter, error) {
 // its subscriptions, its adjustments. It depends on the as-of date only
 // through the orders left out after it.
 type facts struct {
-	id        string
-	hist      History
-	buys      purchases
-	subs      []segment.Subscription // read only
-	custom    float64
-	customOK  bool
-	channel   string
-	grade     string
-	currency  string
-	marginKey bool // some order has a known margin
+	id       string
+	hist     History
+	buys     purchases
+	subs     []segment.Subscription // read only
+	custom   float64
+	customOK bool
+	channel  string
+	grade    string
+	currency string
 }
 
 // gather reads the facts of a valid account, leaving out orders after asOf
