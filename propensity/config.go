@@ -104,6 +104,10 @@ type Config struct {
 
 	// Numbers lists the keys of Account.Numbers to use as numeric features.
 	Numbers []string `json:"numbers,omitempty"`
+	// LogNumbers lists the keys of Numbers whose values are skewed
+	// amounts or counts, to take sign(x)·ln(1+|x|) of before scaling;
+	// the others are scaled as they are.
+	LogNumbers []string `json:"log_numbers,omitempty"`
 	// Text lists the keys of Account.Text to use as categorical features.
 	Text []string `json:"text,omitempty"`
 	// Exclude lists fields to leave out, by the names the Model's reasons
@@ -199,6 +203,11 @@ func (c Config) Validate() error {
 	for i, k := range c.Numbers {
 		if k == "" || slices.Index(c.Numbers, k) != i {
 			bad("numbers", "[%d] is %q, empty or repeated", i, k)
+		}
+	}
+	for i, k := range c.LogNumbers {
+		if !slices.Contains(c.Numbers, k) {
+			bad("log_numbers", "[%d] is %q, not among numbers", i, k)
 		}
 	}
 	for i, k := range c.Text {
@@ -301,6 +310,7 @@ func (c Config) clone() Config {
 	c.Cs = slices.Clone(c.Cs)
 	c.Thresholds = slices.Clone(c.Thresholds)
 	c.Numbers = slices.Clone(c.Numbers)
+	c.LogNumbers = slices.Clone(c.LogNumbers)
 	c.Text = slices.Clone(c.Text)
 	c.Exclude = slices.Clone(c.Exclude)
 	return c

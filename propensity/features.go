@@ -48,6 +48,8 @@ type Field struct {
 	// Key is the custom key, technology, event kind or product line, for
 	// the kinds that have one.
 	Key string `json:"key,omitempty"`
+	// Log, for a custom number, takes sign(x)·ln(1+|x|) before scaling.
+	Log bool `json:"log,omitempty"`
 }
 
 // Name returns the field's name, as Reason.Field and Config.Exclude use it:
@@ -117,7 +119,9 @@ func (f Field) spec() cluster.ColumnSpec {
 	case kEmployees, kRevenue, kRecency:
 		s.Log = cluster.LogLog1p
 	case kNumber:
-		s.Log = cluster.LogSignedLog1p
+		if f.Log {
+			s.Log = cluster.LogSignedLog1p
+		}
 	case kTechnology, kBought:
 		return cluster.ColumnSpec{Name: f.name()}
 	case kEvents, kOrders, kAmount:

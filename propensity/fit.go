@@ -225,13 +225,13 @@ func latest(all []segment.Account) time.Time {
 }
 
 type fitter struct {
-	c     *Config
-	asOf  time.Time
-	accts []segment.Account
-	sums  []summary
+	c         *Config
+	asOf      time.Time
+	accts     []segment.Account
+	sums      []summary
 	lookalike bool
-	mu    sync.Mutex
-	done  int
+	mu        sync.Mutex
+	done      int
 }
 
 // baseFields lists the fields of the conversion model, as the accounts of
@@ -239,7 +239,7 @@ type fitter struct {
 func (f *fitter) baseFields(rows []int) []Field {
 	fs := []Field{{Kind: kEmployees}, {Kind: kRevenue}, {Kind: kGrowth}, {Kind: kFounded}}
 	for _, k := range f.c.Numbers {
-		fs = append(fs, Field{Kind: kNumber, Key: k})
+		fs = append(fs, Field{Kind: kNumber, Key: k, Log: slices.Contains(f.c.LogNumbers, k)})
 	}
 	minCount := f.c.minLevelCount()
 	techs := map[string]int{}
