@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/strataseg/strata/segment"
 )
@@ -379,9 +380,18 @@ func (d *dim) index(v *vocab, a *segment.Account, f *facts) int {
 
 // reason explains the account's value i of d.
 func (d *dim) reason(v *vocab, a *segment.Account, f *facts, i int) segment.Reason {
+	r, _ := d.appendReason(nil, v, a, f, i)
+	return r
+}
+
+// appendReason explains the account's value i of d, writing the text at
+// the end of buf, and returns buf extended. The text shares buf's memory:
+// the bytes written must never change, and buf is only ever appended to.
+func (d *dim) appendReason(buf []byte, v *vocab, a *segment.Account, f *facts, i int) (segment.Reason, []byte) {
 	val := &d.values[i]
 	unknown := i == len(d.values)-1
-	var b []byte
+	start := len(buf)
+	b := buf
 	field := string(d.d)
 	bandReason := func(name string, x float64, bs *Bands, money, pct bool) {
 		if name != "" {
@@ -483,7 +493,7 @@ func (d *dim) reason(v *vocab, a *segment.Account, f *facts, i int) segment.Reas
 			b = append(b, " → "...)
 			b = append(b, val.name...)
 		}
-		return segment.Reason{Text: string(b), Field: field}
+		return segment.Reason{Text: bytesString(b[start:]), Field: field}, b
 	case DimRegion, DimSubRegion, DimContinent, DimCountry, DimCensusRegion, DimCensusDivision:
 		field = "country"
 		switch {
@@ -576,8 +586,12 @@ func (d *dim) reason(v *vocab, a *segment.Account, f *facts, i int) segment.Reas
 	}
 	b = append(b, " → "...)
 	b = append(b, val.name...)
-	return segment.Reason{Text: string(b), Field: field}
+	return segment.Reason{Text: bytesString(b[start:]), Field: field}, b
 }
+
+// bytesString returns b as a string without copying it; b must not change
+// afterwards (as strings.Builder does).
+func bytesString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // appendAmount appends x as reasons write it: employees grouped ("1,200"),
 // money with its currency and a unit ("USD 2.3B"), a fraction as a percent

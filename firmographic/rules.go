@@ -193,6 +193,7 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	}
 	k, known := 0, 0
 	reasons := make([]segment.Reason, len(m.dims))
+	buf := make([]byte, 0, 80*len(m.dims))
 	for j := range m.dims {
 		d := &m.dims[j]
 		i := d.index(m.v, a, &f)
@@ -200,7 +201,7 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 			known++
 		}
 		k += i * m.stride[j]
-		reasons[j] = d.reason(m.v, a, &f, i)
+		reasons[j], buf = d.appendReason(buf, m.v, a, &f, i)
 	}
 	return segment.Assignment{
 		AccountID: a.ID,

@@ -149,15 +149,15 @@ func TestStates(t *testing.T) {
 
 func TestNormalizeIndustry(t *testing.T) {
 	for in, want := range map[string]string{
-		"Hospital & Health Care":               "hospital health care",
-		"HOSPITAL_HEALTH_CARE":                 "hospital health care",
-		"hospital and health care":             "hospital health care",
+		"Hospital & Health Care":                "hospital health care",
+		"HOSPITAL_HEALTH_CARE":                  "hospital health care",
+		"hospital and health care":              "hospital health care",
 		"  Information Technology and Services": "information technology services",
-		"E-Learning":                           "e learning",
-		"Glass, Ceramics & Concrete":           "glass ceramics concrete",
-		"Android":                              "android",
-		"&":                                    "",
-		"Bâtiment":                             "bâtiment",
+		"E-Learning":                            "e learning",
+		"Glass, Ceramics & Concrete":            "glass ceramics concrete",
+		"Android":                               "android",
+		"&":                                     "",
+		"Bâtiment":                              "bâtiment",
 	} {
 		assert.Equal(t, want, firmographic.NormalizeIndustry(in), in)
 	}
