@@ -64,6 +64,14 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 	}
 	rc := s.cfg.resolved()
 	ix := newIndex(&rc)
+	// The as-of date is known now only when the Config sets it; otherwise
+	// weights are relative to each account's latest event until Fit has
+	// seen them all.
+	dec := decay{known: !rc.AsOf.IsZero(), hasAsOf: !rc.AsOf.IsZero(), asOf: rc.AsOf.Unix(), strict: true}
+	if rc.HalfLifeDays > 0 {
+		dec.halfLife = rc.HalfLifeDays * 86400
+	}
+	scr := make([]scratch, workers)
 	df := make([]int, len(ix.m.kws))
 	var (
 		evs      []evidence
@@ -88,7 +96,7 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 						errs[i] = fmt.Errorf("needs: %w", err)
 						continue
 					}
-					ev, n, err := ix.extract(a, rc.SurveyWeight, dfs[g])
+					ev, n, err := ix.extract(a, rc.SurveyWeight, &dec, dfs[g], &scr[g], false)
 					if err != nil {
 						errs[i] = err
 						continue

@@ -89,15 +89,15 @@ type compiled struct {
 
 func (m *Model) compile() *compiled {
 	ix := newIndex(&m.Config)
-	w := weigher{ix: ix, idf: make([]float64, len(ix.m.kws)), strict: !m.Config.AsOf.IsZero()}
+	w := weigher{ix: ix, idf: make([]float64, len(ix.m.kws)), dec: decay{known: true, strict: !m.Config.AsOf.IsZero()}}
 	for i, k := range ix.m.kws {
 		w.idf[i] = idf(m.Documents, m.DocFreq[k.text])
 	}
 	if !m.AsOf.IsZero() {
-		w.asOf, w.hasAsOf = m.AsOf.Unix(), true
+		w.dec.asOf, w.dec.hasAsOf = m.AsOf.Unix(), true
 	}
 	if m.Config.HalfLifeDays > 0 {
-		w.halfLife = m.Config.HalfLifeDays * 86400
+		w.dec.halfLife = m.Config.HalfLifeDays * 86400
 	}
 	return &compiled{ix: ix, w: w}
 }
@@ -136,7 +136,8 @@ func (m *Model) Profile(a *segment.Account) (Profile, error) {
 		return Profile{}, fmt.Errorf("needs: %w", err)
 	}
 	c := m.compiledOrNew()
-	ev, _, err := c.ix.extract(a, m.Config.SurveyWeight, nil)
+	var sc scratch
+	ev, _, err := c.ix.extract(a, m.Config.SurveyWeight, &c.w.dec, nil, &sc, false)
 	if err != nil {
 		return Profile{}, err
 	}
@@ -170,7 +171,8 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 		return segment.Assignment{}, fmt.Errorf("needs: %w", err)
 	}
 	c := m.compiledOrNew()
-	ev, _, err := c.ix.extract(a, m.Config.SurveyWeight, nil)
+	var sc scratch
+	ev, _, err := c.ix.extract(a, m.Config.SurveyWeight, &c.w.dec, nil, &sc, true)
 	if err != nil {
 		return segment.Assignment{}, err
 	}
@@ -296,8 +298,8 @@ func (m *Model) evidenceReasons(as *segment.Assignment, c *compiled, ev *evidenc
 			parts[i] = strconv.Itoa(d.kinds[k]) + " " + kindNoun(k, d.kinds[k])
 		}
 		txt := joinAnd(parts) + " on " + need.Label()
-		if c.w.hasAsOf && d.oldest <= c.w.asOf {
-			days := int(math.Ceil(float64(c.w.asOf-d.oldest) / 86400))
+		if c.w.dec.hasAsOf && d.hasOldest && d.oldest <= c.w.dec.asOf {
+			days := int(math.Ceil(float64(c.w.dec.asOf-d.oldest) / 86400))
 			txt += fmt.Sprintf(" in the last %d days", max(days, 1))
 		}
 		as.Reasons = append(as.Reasons, segment.Reason{Text: txt, Field: "events", Effect: d.eventPts})

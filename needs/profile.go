@@ -70,6 +70,15 @@ func newIndex(c *Config) *index {
 			}
 		}
 	}
+	// Topics as the taxonomy writes them, looked up before normalizing an
+	// event's topic, map to what their normalized form maps to.
+	for _, n := range c.Needs {
+		for _, t := range n.Topics {
+			if _, ok := ix.topics[t]; !ok {
+				ix.topics[t] = ix.topics[normalize(t)]
+			}
+		}
+	}
 	ix.scales = slices.Sorted(maps.Keys(usedScale))
 	for _, k := range slices.Sorted(maps.Keys(c.TextFields)) {
 		ix.fields = append(ix.fields, textField{k, c.TextFields[k]})
@@ -85,14 +94,23 @@ func (ix *index) kindWeight(kind string) float64 {
 	return 1
 }
 
-// item is one piece of time-stamped or stated evidence: an event (its
-// topic's needs and its text's keywords) or a text field.
+// item is one event that signals a need through its topic, kept to
+// explain an assignment.
 type item struct {
-	unix   int64 // seconds; 0 for a text field (no age)
-	weight float64
-	topic  []int // needs of the event's topic (shared, read only)
-	hits   []hit // keywords of its text
-	src    int   // index in Events, or -1-i for text field i
+	unix   int64
+	weight float64 // decayed
+	topic  []int   // needs of the event's topic (shared, read only)
+	src    int     // index in Events
+}
+
+// doc is one text that holds keywords: an event's text (and unmatched
+// topic), or a text field.
+type doc struct {
+	unix   int64
+	weight float64 // the event's decayed weight, or the field's weight
+	fixed  bool    // a text field: never rescaled
+	hits   []hit
+	src    int // index in Events, or -1-i for text field i
 }
 
 // surveyAnswer is one answer to a taxonomy question, standardized within
@@ -106,13 +124,21 @@ type surveyAnswer struct {
 }
 
 // evidence is what one account tells about its needs, before the Model's
-// document frequencies and as-of date weigh it.
+// document frequencies weigh its texts.
 type evidence struct {
-	survey   []float64      // points per need from the survey
-	items    []item         // events and text fields that matched something
-	ans      []surveyAnswer // answers that carry relative information
-	flat     []flatBattery  // batteries without relative information
-	latest   int64          // latest event time, seconds, when hasEvent
+	survey []float64      // points per need from the survey
+	topic  []float64      // decayed points per need from event topics
+	docs   []doc          // texts with keywords
+	items  []item         // topic events, when explaining
+	ans    []surveyAnswer // answers that carry relative information
+	flat   []flatBattery  // batteries without relative information
+	// relative reports that the decayed weights are relative to the
+	// account's latest event, rel, rather than to the as-of date: Fit
+	// learns the as-of date only once it has seen every account, and
+	// 2^(−(asOf−t)/h) = 2^(−(asOf−rel)/h)·2^(−(rel−t)/h).
+	relative bool
+	rel      int64
+	latest   int64 // latest event time, seconds, when hasEvent
 	hasEvent bool
 }
 
@@ -124,16 +150,65 @@ type flatBattery struct {
 	value float64
 }
 
+// decay says how extract weighs an event by its age.
+type decay struct {
+	known    bool    // asOf is known (else: relative to the account's latest event)
+	hasAsOf  bool    // with known: there is an as-of date (else no decay)
+	asOf     int64   // seconds
+	strict   bool    // with known: events after asOf are left out
+	halfLife float64 // seconds; ≤ 0: no decay
+}
+
+// factor returns the weight factor of an event at t, and false for one
+// left out.
+func (d *decay) factor(t, latest int64) (float64, bool) {
+	if d.halfLife <= 0 {
+		if d.known && d.hasAsOf && d.strict && t > d.asOf {
+			return 0, false
+		}
+		return 1, true
+	}
+	if !d.known {
+		return math.Exp2(-float64(latest-t) / d.halfLife), true
+	}
+	if !d.hasAsOf {
+		return 1, true
+	}
+	if t > d.asOf {
+		if d.strict {
+			return 0, false
+		}
+		return 1, true
+	}
+	return math.Exp2(-float64(d.asOf-t) / d.halfLife), true
+}
+
+// scratch holds buffers one goroutine reuses from account to account.
+type scratch struct {
+	norm []byte
+	hits []hit
+}
+
 // extract reads the evidence of a valid account. It returns a
 // *segment.FieldError for a survey answer outside its question's scale.
-// docs, when not nil, collects the keywords each text holds once (for
-// document frequencies); it reports the number of texts read.
-func (ix *index) extract(a *segment.Account, surveyWeight float64, df []int) (ev evidence, ndocs int, err error) {
-	ev.survey = make([]float64, len(ix.needs))
+// df, when not nil, counts the texts holding each keyword (for document
+// frequencies); ndocs is the number of texts read. With explain, the topic
+// events are kept for the reasons.
+func (ix *index) extract(a *segment.Account, surveyWeight float64, dec *decay, df []int, sc *scratch, explain bool) (ev evidence, ndocs int, err error) {
+	n := len(ix.needs)
+	both := make([]float64, 2*n)
+	ev.survey, ev.topic = both[:n:n], both[n:]
 	if err := ix.extractSurvey(a, surveyWeight, &ev); err != nil {
 		return ev, 0, err
 	}
-	var buf []hit
+	for i := range a.Events {
+		if u := a.Events[i].Time.Unix(); !ev.hasEvent || u > ev.latest {
+			ev.latest, ev.hasEvent = u, true
+		}
+	}
+	if !dec.known && ev.hasEvent && dec.halfLife > 0 {
+		ev.relative, ev.rel = true, ev.latest
+	}
 	count := func(h []hit) {
 		ndocs++
 		if df != nil {
@@ -144,41 +219,60 @@ func (ix *index) extract(a *segment.Account, surveyWeight float64, df []int) (ev
 	}
 	for i := range a.Events {
 		e := &a.Events[i]
-		if u := e.Time.Unix(); !ev.hasEvent || u > ev.latest {
-			ev.latest, ev.hasEvent = u, true
-		}
-		w := ix.kindWeight(e.Kind)
 		var topic []int
-		buf = buf[:0]
+		hits := sc.hits[:0]
 		text := e.Text != ""
 		if e.Topic != "" {
-			t := normalize(e.Topic)
 			var ok bool
-			if topic, ok = ix.topics[t]; !ok {
-				buf = ix.m.match(buf, t)
-				text = true
+			if topic, ok = ix.topics[e.Topic]; !ok {
+				sc.norm = appendNormalized(sc.norm[:0], e.Topic)
+				if topic, ok = ix.topics[string(sc.norm)]; !ok {
+					hits = ix.m.match(hits, sc.norm)
+					text = true
+				}
 			}
 		}
 		if e.Text != "" {
-			buf = ix.m.match(buf, normalize(e.Text))
+			sc.norm = appendNormalized(sc.norm[:0], e.Text)
+			hits = ix.m.match(hits, sc.norm)
 		}
+		sc.hits = hits
 		if text {
-			count(buf)
+			count(hits)
 		}
-		if w == 0 || (len(topic) == 0 && len(buf) == 0) {
+		if len(topic) == 0 && len(hits) == 0 {
 			continue
 		}
-		ev.items = append(ev.items, item{unix: e.Time.Unix(), weight: w, topic: topic, hits: slices.Clone(buf), src: i})
+		w := ix.kindWeight(e.Kind)
+		if w == 0 {
+			continue
+		}
+		t := e.Time.Unix()
+		f, ok := dec.factor(t, ev.latest)
+		if !ok {
+			continue
+		}
+		w *= f
+		for _, j := range topic {
+			ev.topic[j] += w / float64(len(topic))
+		}
+		if explain && len(topic) > 0 {
+			ev.items = append(ev.items, item{unix: t, weight: w, topic: topic, src: i})
+		}
+		if len(hits) > 0 {
+			ev.docs = append(ev.docs, doc{unix: t, weight: w, hits: slices.Clone(hits), src: i})
+		}
 	}
 	for fi, f := range ix.fields {
 		v, ok := a.Text[f.key]
 		if !ok || v == "" {
 			continue
 		}
-		buf = ix.m.match(buf[:0], normalize(v))
-		count(buf)
-		if len(buf) > 0 {
-			ev.items = append(ev.items, item{weight: f.weight, hits: slices.Clone(buf), src: -1 - fi})
+		sc.norm = appendNormalized(sc.norm[:0], v)
+		sc.hits = ix.m.match(sc.hits[:0], sc.norm)
+		count(sc.hits)
+		if len(sc.hits) > 0 {
+			ev.docs = append(ev.docs, doc{weight: f.weight, fixed: true, hits: slices.Clone(sc.hits), src: -1 - fi})
 		}
 	}
 	return ev, ndocs, nil
@@ -249,12 +343,9 @@ func (ix *index) extractSurvey(a *segment.Account, surveyWeight float64, ev *evi
 // weigher turns evidence into points with a Model's document frequencies
 // and as-of date.
 type weigher struct {
-	ix       *index
-	idf      []float64 // by keyword
-	asOf     int64     // seconds, when hasAsOf
-	hasAsOf  bool      // without it, no decay
-	strict   bool      // leave out events after asOf
-	halfLife float64   // seconds; ≤ 0: no decay
+	ix  *index
+	idf []float64 // by keyword
+	dec decay     // the Model's as-of date and half-life, known
 }
 
 // needDetail explains the points of one need.
@@ -262,88 +353,85 @@ type needDetail struct {
 	eventPts, textPts, surveyPts float64
 	kinds                        map[string]int
 	oldest                       int64
+	hasOldest                    bool
 	keywords                     []string
 	textSrc                      []string
 }
 
 // points returns the points of each need into dst (len = needs), and, when
-// det is not nil, the detail of each need.
+// det is not nil, the detail of each need (ev must then have been
+// extracted with explain).
 func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []needDetail) {
-	copy(dst, ev.survey)
+	scale := 1.0
+	if ev.relative && w.dec.hasAsOf && w.dec.halfLife > 0 {
+		scale = math.Exp2(-float64(w.dec.asOf-ev.rel) / w.dec.halfLife)
+	}
+	for j := range dst {
+		dst[j] = ev.survey[j] + scale*ev.topic[j]
+	}
 	if det != nil {
 		for j := range det {
 			det[j].surveyPts = ev.survey[j]
+			det[j].eventPts = scale * ev.topic[j]
+		}
+		for _, it := range ev.items {
+			for _, j := range it.topic {
+				w.noteEvent(&det[j], a, it.src, it.unix)
+			}
 		}
 	}
-	share := make([]float64, len(dst))
-	for _, it := range ev.items {
-		wt := it.weight
-		if it.src >= 0 && w.hasAsOf {
-			if it.unix > w.asOf {
-				if w.strict {
-					continue
-				}
-			} else if w.halfLife > 0 {
-				wt *= math.Exp2(-float64(w.asOf-it.unix) / w.halfLife)
-			}
+	var share [maxNeeds]float64
+	for _, d := range ev.docs {
+		wt := d.weight
+		if !d.fixed {
+			wt *= scale
 		}
-		for _, j := range it.topic {
-			p := wt / float64(len(it.topic))
-			dst[j] += p
-			if det != nil {
-				d := &det[j]
-				d.eventPts += p
-				w.noteEvent(d, a, it)
-			}
-		}
-		if len(it.hits) == 0 {
-			continue
-		}
-		clear(share)
+		clear(share[:len(dst)])
 		var tot float64
-		for _, h := range it.hits {
+		for _, h := range d.hits {
 			v := (1 + math.Log(float64(h.count))) * w.idf[h.kw]
 			share[w.ix.m.kws[h.kw].need] += v
 			tot += v
 		}
-		for j, s := range share {
+		for j, s := range share[:len(dst)] {
 			if s == 0 {
 				continue
 			}
 			p := wt * s / tot
 			dst[j] += p
-			if det != nil {
-				d := &det[j]
-				d.textPts += p
-				if it.src >= 0 && len(it.topic) == 0 {
-					w.noteEvent(d, a, it)
+			if det == nil {
+				continue
+			}
+			nd := &det[j]
+			nd.textPts += p
+			var src string
+			if d.src >= 0 {
+				src = kindNoun(a.Events[d.src].Kind, 1)
+				if !slices.ContainsFunc(ev.items, func(it item) bool { return it.src == d.src && slices.Contains(it.topic, j) }) {
+					w.noteEvent(nd, a, d.src, d.unix)
 				}
-				for _, h := range it.hits {
-					if k := w.ix.m.kws[h.kw]; k.need == j && !slices.Contains(d.keywords, k.raw) {
-						d.keywords = append(d.keywords, k.raw)
-					}
+			} else {
+				src = "text[" + w.ix.fields[-1-d.src].key + "]"
+			}
+			for _, h := range d.hits {
+				if k := w.ix.m.kws[h.kw]; k.need == j && !slices.Contains(nd.keywords, k.raw) {
+					nd.keywords = append(nd.keywords, k.raw)
 				}
-				var src string
-				if it.src >= 0 {
-					src = kindNoun(a.Events[it.src].Kind, 1)
-				} else {
-					src = "text[" + w.ix.fields[-1-it.src].key + "]"
-				}
-				if !slices.Contains(d.textSrc, src) {
-					d.textSrc = append(d.textSrc, src)
-				}
+			}
+			if !slices.Contains(nd.textSrc, src) {
+				nd.textSrc = append(nd.textSrc, src)
 			}
 		}
 	}
 }
 
-func (w *weigher) noteEvent(d *needDetail, a *segment.Account, it item) {
+func (w *weigher) noteEvent(d *needDetail, a *segment.Account, src int, unix int64) {
 	if d.kinds == nil {
 		d.kinds = map[string]int{}
 	}
-	d.kinds[a.Events[it.src].Kind]++
-	if d.oldest == 0 || it.unix < d.oldest {
-		d.oldest = it.unix
+	d.kinds[a.Events[src].Kind]++
+	if !d.hasOldest || unix < d.oldest {
+		d.oldest, d.hasOldest = unix, true
 	}
 }
 

@@ -1,6 +1,7 @@
 package needs
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"strings"
@@ -25,11 +26,13 @@ var fold = map[rune]string{
 
 // normalize lower-cases s, folds accents and replaces every run of
 // characters that are not letters or digits with one space, trimming the
-// ends: "Single Sign-On!" becomes "single sign on". ASCII text is handled
-// without a map lookup.
-func normalize(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+// ends: "Single Sign-On!" becomes "single sign on".
+func normalize(s string) string { return string(appendNormalized(nil, s)) }
+
+// appendNormalized appends the normalized form of s to dst. ASCII text is
+// handled without a map lookup.
+func appendNormalized(dst []byte, s string) []byte {
+	start := len(dst)
 	space := true // at start: drop leading separators
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -37,14 +40,14 @@ func normalize(s string) string {
 			i++
 			switch {
 			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-				b.WriteByte(c)
+				dst = append(dst, c)
 				space = false
 			case 'A' <= c && c <= 'Z':
-				b.WriteByte(c + 'a' - 'A')
+				dst = append(dst, c+'a'-'A')
 				space = false
 			default:
 				if !space {
-					b.WriteByte(' ')
+					dst = append(dst, ' ')
 					space = true
 				}
 			}
@@ -54,21 +57,23 @@ func normalize(s string) string {
 		i += n
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 			if !space {
-				b.WriteByte(' ')
+				dst = append(dst, ' ')
 				space = true
 			}
 			continue
 		}
 		r = unicode.ToLower(r)
 		if f, ok := fold[r]; ok {
-			b.WriteString(f)
+			dst = append(dst, f...)
 		} else {
-			b.WriteRune(r)
+			dst = utf8.AppendRune(dst, r)
 		}
 		space = false
 	}
-	out := b.String()
-	return strings.TrimSuffix(out, " ")
+	if len(dst) > start && dst[len(dst)-1] == ' ' {
+		dst = dst[:len(dst)-1]
+	}
+	return dst
 }
 
 // keyword is one compiled keyword of one need.
@@ -90,6 +95,30 @@ type matcher struct {
 	// prefixLens lists the prefix lengths in use, ascending.
 	byPrefix   map[string][]int32
 	prefixLens []int
+	// starts marks the first two bytes of every prefix (by b0<<8|b1;
+	// a one-byte prefix marks all 256 second bytes), so that most words
+	// skip the prefix look-ups.
+	starts [1 << 16 / 64]uint64
+}
+
+func (m *matcher) markStart(p string) {
+	if len(p) == 1 {
+		for b := range 256 {
+			i := int(p[0])<<8 | b
+			m.starts[i/64] |= 1 << (i % 64)
+		}
+		return
+	}
+	i := int(p[0])<<8 | int(p[1])
+	m.starts[i/64] |= 1 << (i % 64)
+}
+
+func (m *matcher) mayStart(w []byte) bool {
+	if len(w) < 2 {
+		return len(w) == 1 && m.starts[int(w[0])<<8/64]&1 != 0
+	}
+	i := int(w[0])<<8 | int(w[1])
+	return m.starts[i/64]&(1<<(i%64)) != 0
 }
 
 // compileKeyword splits a keyword into normalized words; it reports false
@@ -120,6 +149,7 @@ func newMatcher(kws []keyword) *matcher {
 		if k.prefix && len(k.tokens) == 1 {
 			m.byPrefix[k.tokens[0]] = append(m.byPrefix[k.tokens[0]], int32(i))
 			lens[len(k.tokens[0])] = true
+			m.markStart(k.tokens[0])
 			continue
 		}
 		m.byFirst[k.tokens[0]] = append(m.byFirst[k.tokens[0]], int32(i))
@@ -140,8 +170,8 @@ type hit struct {
 // match adds to dst the keywords found in text (already normalized) and
 // how often each occurs, in order of first occurrence; a keyword already in
 // dst has its count raised.
-func (m *matcher) match(dst []hit, text string) []hit {
-	if text == "" {
+func (m *matcher) match(dst []hit, text []byte) []hit {
+	if len(text) == 0 {
 		return dst
 	}
 	add := func(k int32) {
@@ -155,23 +185,23 @@ func (m *matcher) match(dst []hit, text string) []hit {
 	}
 	// Walk the words; rest is the text from the current word on.
 	for pos := 0; pos < len(text); {
-		end := strings.IndexByte(text[pos:], ' ')
+		end := bytes.IndexByte(text[pos:], ' ')
 		if end < 0 {
 			end = len(text)
 		} else {
 			end += pos
 		}
 		w := text[pos:end]
-		for _, k := range m.byFirst[w] {
+		for _, k := range m.byFirst[string(w)] {
 			if m.phraseAt(text, end, m.kws[k]) {
 				add(k)
 			}
 		}
 		for _, l := range m.prefixLens {
-			if l > len(w) {
+			if l > len(w) || !m.mayStart(w) {
 				break
 			}
-			for _, k := range m.byPrefix[w[:l]] {
+			for _, k := range m.byPrefix[string(w[:l])] {
 				add(k)
 			}
 		}
@@ -182,14 +212,14 @@ func (m *matcher) match(dst []hit, text string) []hit {
 
 // phraseAt reports whether the words of k after its first follow in text
 // from position after (just past the first word).
-func (m *matcher) phraseAt(text string, after int, k keyword) bool {
+func (m *matcher) phraseAt(text []byte, after int, k keyword) bool {
 	pos := after
 	for i := 1; i < len(k.tokens); i++ {
 		if pos >= len(text) {
 			return false
 		}
 		pos++ // the space
-		end := strings.IndexByte(text[pos:], ' ')
+		end := bytes.IndexByte(text[pos:], ' ')
 		if end < 0 {
 			end = len(text)
 		} else {
@@ -199,10 +229,10 @@ func (m *matcher) phraseAt(text string, after int, k keyword) bool {
 		t := k.tokens[i]
 		last := i == len(k.tokens)-1
 		if last && k.prefix {
-			if !strings.HasPrefix(w, t) {
+			if len(w) < len(t) || string(w[:len(t)]) != t {
 				return false
 			}
-		} else if w != t {
+		} else if string(w) != t {
 			return false
 		}
 		pos = end
