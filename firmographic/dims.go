@@ -73,6 +73,7 @@ type facts struct {
 	state                    int   // −1 unknown
 	techKnown                bool
 	techMask                 uint64
+	techCat                  [16]int8 // category of the first 16 technologies, −1 none
 }
 
 // needs says which facts the dimensions read.
@@ -115,8 +116,15 @@ func (v *vocab) read(a *segment.Account, n needs) (facts, error) {
 	if n.tech && a.Technologies != nil {
 		f.techKnown = true
 		var buf [64]byte
-		for _, t := range a.Technologies {
-			if c, ok := v.techs[string(appendNormalized(buf[:0], t))]; ok && c >= 0 {
+		for k, t := range a.Technologies {
+			c, ok := v.techs[string(appendNormalized(buf[:0], t))]
+			if !ok {
+				c = -1
+			}
+			if k < len(f.techCat) {
+				f.techCat[k] = int8(c)
+			}
+			if c >= 0 {
 				f.techMask |= 1 << uint(c)
 			}
 		}
@@ -562,8 +570,14 @@ func (d *dim) appendReason(buf []byte, v *vocab, a *segment.Account, f *facts, i
 			b = append(b, "technologies "...)
 			n := 0
 			var buf [64]byte
-			for _, t := range a.Technologies {
-				if c, ok := v.techs[string(appendNormalized(buf[:0], t))]; ok && c == d.cat {
+			for k, t := range a.Technologies {
+				c := -1
+				if k < len(f.techCat) {
+					c = int(f.techCat[k])
+				} else if cc, ok := v.techs[string(appendNormalized(buf[:0], t))]; ok {
+					c = cc
+				}
+				if c == d.cat {
 					if n > 0 {
 						b = append(b, ", "...)
 					}
@@ -595,14 +609,14 @@ func bytesString(b []byte) string { return unsafe.String(unsafe.SliceData(b), le
 
 // appendAmount appends x as reasons write it: employees grouped ("1,200"),
 // money with its currency and a unit ("USD 2.3B"), a fraction as a percent
-// ("+12%").
+// ("+12%"), to 3 significant digits.
 func appendAmount(b []byte, x float64, money bool, cur string, pct bool) []byte {
 	if pct {
 		p := x * 100
 		if p > 0 {
 			b = append(b, '+')
 		}
-		return append(strconv.AppendFloat(b, roundSig(p), 'f', -1, 64), '%')
+		return append(append3(b, p), '%')
 	}
 	if money {
 		if cur != "" {
@@ -611,19 +625,52 @@ func appendAmount(b []byte, x float64, money bool, cur string, pct bool) []byte 
 		}
 		ax := math.Abs(x)
 		switch {
-		case ax >= 1e9:
-			return append(strconv.AppendFloat(b, roundSig(x/1e9), 'f', -1, 64), 'B')
-		case ax >= 1e6:
-			return append(strconv.AppendFloat(b, roundSig(x/1e6), 'f', -1, 64), 'M')
-		case ax >= 1e3:
-			return append(strconv.AppendFloat(b, roundSig(x/1e3), 'f', -1, 64), 'k')
+		case ax >= 999.5e6:
+			return append(append3(b, x/1e9), 'B')
+		case ax >= 999.5e3:
+			return append(append3(b, x/1e6), 'M')
+		case ax >= 999.5:
+			return append(append3(b, x/1e3), 'k')
 		}
-		return strconv.AppendFloat(b, roundSig(x), 'f', -1, 64)
+		return append3(b, x)
 	}
 	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
 		return appendGrouped(b, int64(x))
 	}
-	return strconv.AppendFloat(b, roundSig(x), 'f', -1, 64)
+	return append3(b, x)
+}
+
+// append3 appends x to 3 significant digits (whole below 1,000, grouped
+// above), without trailing zeros.
+func append3(b []byte, x float64) []byte {
+	ax := math.Abs(x)
+	prec := 0
+	switch {
+	case ax >= 999.5:
+		return appendGrouped(b, int64(math.Round(roundSig(x))))
+	case ax >= 99.95:
+		prec = 0
+	case ax >= 9.995:
+		prec = 1
+	case ax >= 0.9995:
+		prec = 2
+	default:
+		return strconv.AppendFloat(b, roundSig(x), 'f', -1, 64)
+	}
+	start := len(b)
+	b = strconv.AppendFloat(b, x, 'f', prec, 64)
+	if prec > 0 {
+		for b[len(b)-1] == '0' {
+			b = b[:len(b)-1]
+		}
+		if b[len(b)-1] == '.' {
+			b = b[:len(b)-1]
+		}
+	}
+	if string(b[start:]) == "-0" {
+		b = append(b[:start], '0')
+	}
+	return b
 }
 
 func formatAmount(x float64, money bool, cur string, pct bool) string {

@@ -71,7 +71,7 @@ func TestCurrency(t *testing.T) {
 	as, err := m.Assign(&a)
 	require.NoError(t, err)
 	assert.Equal(t, "Mid-size revenue", as.Segment.Name, "EUR 9.5M is USD 10.45M")
-	assert.Equal(t, "revenue EUR 9.5M = USD 10.5M in USD 10M to under USD 1B → Mid-size revenue", as.Reasons[0].Text)
+	assert.Equal(t, "revenue EUR 9.5M = USD 10.4M in USD 10M to under USD 1B → Mid-size revenue", as.Reasons[0].Text)
 
 	a = segment.Account{ID: "uk-17", Revenue: segment.N(5e6), Currency: "GBP"}
 	_, err = m.Assign(&a)
