@@ -117,6 +117,14 @@ type Config struct {
 	// WindowDays is the length of the engagement window, in days, that
 	// ends at each account's cut-off; 0 means 180.
 	WindowDays int `json:"window_days,omitempty"`
+	// Recency adds the days from the account's last interaction to the end
+	// of its engagement window as a feature. It is off by default: without
+	// a date at which a lost lead was lost, the window of an account that
+	// has not bought ends at its last interaction, so the feature measures
+	// the bookkeeping rather than the lead (the leakage screen flags it).
+	// Turn it on when every fitted account's events were taken as of its
+	// decision, as in a snapshot of open leads.
+	Recency bool `json:"recency,omitempty"`
 	// AsOf is the date engagement is measured at for accounts that have
 	// not bought; zero means the latest dated record (event, order,
 	// subscription, usage) among the accounts given to Fit.

@@ -144,10 +144,12 @@ type lineSum struct {
 	first         time.Time
 }
 
-// cutoff returns the date engagement is measured at: the account's first
-// purchase (its earliest order or subscription start), or asOf when it has
-// none before it, so that what happens after a lead converts does not
-// explain its conversion.
+// cutoff returns the end of an account's engagement window: its first
+// purchase (earliest order or subscription start) before asOf, so that what
+// a customer does after buying does not explain its conversion; for an
+// account that has not bought, just after its last interaction before
+// asOf (a lost lead's history stops when it was lost, an open lead is
+// scored on what it has done so far); asOf when it has neither.
 func cutoff(a *segment.Account, asOf time.Time) time.Time {
 	c := asOf
 	for i := range a.Orders {
@@ -160,7 +162,19 @@ func cutoff(a *segment.Account, asOf time.Time) time.Time {
 			c = t
 		}
 	}
-	return c
+	if c.Before(asOf) {
+		return c
+	}
+	var last time.Time
+	for i := range a.Events {
+		if t := a.Events[i].Time; t.Before(asOf) && t.After(last) {
+			last = t
+		}
+	}
+	if last.IsZero() {
+		return asOf
+	}
+	return last.Add(time.Nanosecond)
 }
 
 func summarize(a *segment.Account, asOf time.Time, windowDays int, orders bool) summary {

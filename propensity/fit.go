@@ -276,7 +276,9 @@ func (f *fitter) baseFields(rows []int) []Field {
 	for _, k := range kl {
 		fs = append(fs, Field{Kind: kEvents, Key: k})
 	}
-	fs = append(fs, Field{Kind: kRecency})
+	if f.c.Recency {
+		fs = append(fs, Field{Kind: kRecency})
+	}
 	for _, k := range []string{kIndustry, kNAICSSector, kCountry, kType, kChannel, kLeadGrade} {
 		fs = append(fs, Field{Kind: k})
 	}
