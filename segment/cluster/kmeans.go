@@ -249,8 +249,8 @@ type KMeansModel struct {
 	Version int `json:"version"`
 	// Centers holds the K centres, one row each.
 	Centers [][]float64 `json:"centers"`
-	// Sizes holds the weight (the number of rows, unweighted) in each
-	// cluster of the fitted data.
+	// Sizes holds the total weight of each cluster's fitted rows (its
+	// number of rows when the fit was unweighted).
 	Sizes []float64 `json:"sizes"`
 	// Inertia is the weighted sum of squared distances from the fitted rows
 	// to their nearest centre, computed directly as Σ w·Σ(x−c)².
