@@ -178,6 +178,11 @@ func (s *source) build(what string, rows []int, cw [2]float64) (*design, error) 
 		}
 		return dz, nil
 	}
+	if rows == nil && s.stride == s.d {
+		// The caller's matrix, read in place: the fit never writes to it.
+		dz.dense = s.data[:n*s.d]
+		return dz, nil
+	}
 	dz.dense = make([]float64, n*s.d)
 	for k := range n {
 		i := row(k)

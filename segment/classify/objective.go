@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/floats"
 )
 
 // hessBlock is the number of rows a dense Hessian chunk scales and adds at
@@ -25,7 +26,10 @@ type objective struct {
 	partF  []float64
 	partG  []float64
 	// z caches the margins b + xᵢ·w at zAt, the last point evaluated.
-	z      []float64
+	z []float64
+	// r holds each row's gradient weight sᵢ·(pᵢ − yᵢ), p its probability
+	// pᵢ, at the last point evaluated.
+	r, p   []float64
 	zAt    []float64
 	zValid bool
 }
@@ -33,7 +37,7 @@ type objective struct {
 func newObjective(dz *design, l1, l2 float64, run runner) *objective {
 	nc := (dz.n + chunkRows - 1) / chunkRows
 	return &objective{dz: dz, l1: l1, l2: l2, run: run, partF: make([]float64, nc), partG: make([]float64, nc*(dz.d+1)),
-		z: make([]float64, dz.n), zAt: make([]float64, dz.d+1)}
+		z: make([]float64, dz.n), r: make([]float64, dz.n), p: make([]float64, dz.n), zAt: make([]float64, dz.d+1)}
 }
 
 // lossGrad returns F(theta) and, when grad is not nil, writes its gradient
@@ -44,30 +48,65 @@ func (o *objective) lossGrad(theta, grad []float64) (float64, error) {
 	nc := len(o.partF)
 	cached := o.zValid && slices.Equal(theta, o.zAt)
 	o.zValid = false
+	d := dz.d
 	err := o.run.do(nc, func(c int) {
 		lo, hi := c*chunkRows, min((c+1)*chunkRows, dz.n)
-		var f float64
-		var g []float64
-		if grad != nil {
-			g = o.partG[c*d1 : (c+1)*d1]
-			clear(g)
+		z := o.z[lo:hi]
+		var a blas64.General
+		if dz.dense != nil {
+			a = blas64.General{Rows: hi - lo, Cols: d, Stride: d, Data: dz.dense[lo*d : hi*d]}
 		}
+		if !cached {
+			if dz.dense != nil {
+				for k := range z {
+					z[k] = theta[d]
+				}
+				blas64.Gemv(blas.NoTrans, 1, a, blas64.Vector{N: d, Inc: 1, Data: theta[:d]}, 1, blas64.Vector{N: hi - lo, Inc: 1, Data: z})
+			} else {
+				for k := lo; k < hi; k++ {
+					z[k-lo] = dz.margin(k, theta)
+				}
+			}
+		}
+		r := o.r[lo:hi]
+		var f float64
 		for k := lo; k < hi; k++ {
 			sw := dz.sw[k]
 			if sw == 0 {
+				r[k-lo] = 0
 				continue
 			}
-			z := o.z[k]
-			if !cached {
-				z = dz.margin(k, theta)
-				o.z[k] = z
+			zk, y := z[k-lo], dz.y[k]
+			// One exponential serves the loss and the probability.
+			e := math.Exp(-math.Abs(zk))
+			f += sw * (math.Log1p(e) + max(zk, 0) - y*zk)
+			p := 1 / (1 + e)
+			if zk < 0 {
+				p = e / (1 + e)
 			}
-			f += sw * logLoss1p(z, dz.y[k])
-			if g != nil {
-				dz.addRow(g, k, sw*(sigmoid(z)-dz.y[k]))
-			}
+			r[k-lo] = sw * (p - y)
+			o.p[k] = p
 		}
 		o.partF[c] = f
+		if grad == nil {
+			return
+		}
+		g := o.partG[c*d1 : (c+1)*d1]
+		if dz.dense != nil {
+			blas64.Gemv(blas.Trans, 1, a, blas64.Vector{N: hi - lo, Inc: 1, Data: r}, 0, blas64.Vector{N: d, Inc: 1, Data: g[:d]})
+			var s float64
+			for _, v := range r {
+				s += v
+			}
+			g[d] = s
+			return
+		}
+		clear(g)
+		for k := lo; k < hi; k++ {
+			if r[k-lo] != 0 {
+				dz.addRow(g, k, r[k-lo])
+			}
+		}
 	})
 	if err != nil {
 		return 0, err
@@ -100,8 +139,8 @@ func (o *objective) lossGrad(theta, grad []float64) (float64, error) {
 }
 
 // hessian returns F(theta), writes its gradient into grad and the upper
-// triangle of its Hessian (from the margins lossGrad caches), (d+1)×(d+1) row-major with the intercept last,
-// into h.
+// triangle of its Hessian, (d+1)×(d+1) row-major with the intercept last,
+// into h (from the margins lossGrad caches).
 func (o *objective) hessian(theta, grad, h []float64) (float64, error) {
 	f, err := o.lossGrad(theta, grad)
 	if err != nil {
@@ -117,7 +156,7 @@ func (o *objective) hessian(theta, grad, h []float64) (float64, error) {
 		hc := make([]float64, d1*d1)
 		parts[c] = hc
 		if dz.dense != nil {
-			o.denseHessian(hc, theta, lo, hi)
+			o.denseHessian(hc, lo, hi)
 			return
 		}
 		for k := lo; k < hi; k++ {
@@ -125,7 +164,7 @@ func (o *objective) hessian(theta, grad, h []float64) (float64, error) {
 			if sw == 0 {
 				continue
 			}
-			p := sigmoid(o.z[k])
+			p := o.p[k]
 			dk := sw * p * (1 - p)
 			if dk == 0 {
 				continue
@@ -159,35 +198,36 @@ func (o *objective) hessian(theta, grad, h []float64) (float64, error) {
 }
 
 // denseHessian adds the Hessian of rows [lo, hi) of a dense design to the
-// upper triangle of hc, a block of rows at a time: each row scaled by
-// √(sᵢ·pᵢ·(1−pᵢ)) with a column of ones for the intercept, then AᵀA.
-func (o *objective) denseHessian(hc, theta []float64, lo, hi int) {
+// upper triangle of hc, a block of rows at a time: the block's columns,
+// each row scaled by √(sᵢ·pᵢ·(1−pᵢ)), with a column of ones for the
+// intercept, are laid out contiguously, and each entry of the Hessian is
+// the dot product of two of them.
+func (o *objective) denseHessian(hc []float64, lo, hi int) {
 	dz := o.dz
 	d1 := dz.d + 1
-	buf := make([]float64, hessBlock*d1)
-	cm := blas64.Symmetric{Uplo: blas.Upper, N: d1, Stride: d1, Data: hc}
+	cols := make([]float64, d1*hessBlock)
 	for b := lo; b < hi; b += hessBlock {
 		e := min(b+hessBlock, hi)
-		rows := 0
+		m := e - b
 		for k := b; k < e; k++ {
-			sw := dz.sw[k]
-			if sw == 0 {
-				continue
+			r := k - b
+			s := 0.0
+			if sw := dz.sw[k]; sw != 0 {
+				p := o.p[k]
+				s = math.Sqrt(sw * p * (1 - p))
 			}
-			p := sigmoid(o.z[k])
-			s := math.Sqrt(sw * p * (1 - p))
-			dst := buf[rows*d1 : (rows+1)*d1]
 			for j, v := range dz.dense[k*dz.d : (k+1)*dz.d] {
-				dst[j] = s * v
+				cols[j*hessBlock+r] = s * v
 			}
-			dst[dz.d] = s
-			rows++
+			cols[dz.d*hessBlock+r] = s
 		}
-		if rows == 0 {
-			continue
+		for a := range d1 {
+			ca := cols[a*hessBlock : a*hessBlock+m]
+			row := hc[a*d1 : (a+1)*d1]
+			for c := a; c < d1; c++ {
+				row[c] += floats.Dot(ca, cols[c*hessBlock:c*hessBlock+m])
+			}
 		}
-		a := blas64.General{Rows: rows, Cols: d1, Stride: d1, Data: buf[:rows*d1]}
-		blas64.Syrk(blas.Trans, 1, a, 1, cm)
 	}
 }
 
