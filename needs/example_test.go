@@ -115,3 +115,56 @@ func ExampleModel_Profile() {
 	// integration 1.00
 	// evidence 3.69 points, confidence 0.60
 }
+
+// A distributor's own taxonomy: needs stated in a web form's free-text
+// answer (Account.Text["form_answer"]) in English or German, and a 0–10
+// survey question.
+func Example_customTaxonomy() {
+	tax := []needs.Need{
+		{ID: "delivery", Name: "Fast delivery",
+			Questions: []needs.Question{{Key: "q_delivery", Scale: needs.Rating10, Label: "delivery speed"}},
+			Keywords: map[string][]string{
+				"en": {"next day", "deliver*", "lead time*", "stock*"},
+				"de": {"liefer*", "lagerbestand", "schnell*"},
+			}},
+		{ID: "price", Name: "Low prices",
+			Questions: []needs.Question{{Key: "q_price", Scale: needs.Rating10, Label: "price"}},
+			Keywords: map[string][]string{
+				"en": {"price*", "discount*", "cheap*", "volume rebate*"},
+				"de": {"preis*", "rabatt*", "günstig*"},
+			}},
+	}
+	accts := []segment.Account{
+		{ID: "müller", Text: map[string]string{"form_answer": "Wir brauchen kurze Lieferzeiten und schnelle Lieferung"}},
+		{ID: "acme", Text: map[string]string{"form_answer": "Looking for volume rebates"}, Survey: map[string]float64{"q_price": 9, "q_delivery": 6}},
+		{ID: "globex", Survey: map[string]float64{"q_price": 7, "q_delivery": 7}},
+	}
+	s, err := needs.New(needs.Config{Needs: tax, TextFields: map[string]float64{"form_answer": 3}})
+	if err != nil {
+		panic(err)
+	}
+	m, err := s.Fit(context.Background(), slices.Values(accts))
+	if err != nil {
+		panic(err)
+	}
+	for _, a := range accts {
+		as, err := m.Assign(&a)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%s → %s\n", a.ID, as.Segment.Name)
+		for _, r := range as.Reasons[1:] {
+			fmt.Println("   ", r.Text)
+		}
+	}
+	// Output:
+	// müller → Fast delivery
+	//     text: "liefer", "schnell" in text[form_answer] → Fast delivery
+	//     confidence 0.53 from 3.0 points of evidence (survey 0.0, event topics 0.0, text 3.0)
+	// acme → Low prices
+	//     text: "volume rebate" in text[form_answer] → Low prices
+	//     survey: price rated 9/10, 1.0 SD above this respondent's mean
+	//     confidence 0.78 from 6.0 points of evidence (survey 3.0, event topics 0.0, text 3.0)
+	// globex → No evidence
+	//     survey: all 2 answers on the rating10 scale rated 7/10 — no relative preference, not counted
+}

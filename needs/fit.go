@@ -44,6 +44,10 @@ const batchSize = 1024
 // [Learned], clusters the need profiles of the accounts with evidence. It
 // returns a *[Model].
 //
+// With [Learned], Fit returns an error wrapping [segment.ErrEmptyInput] when
+// no account has evidence of a need: there is nothing to learn segments
+// from.
+//
 // Every account is checked with [segment.Account.Validate], and its survey
 // answers against their questions' scales; the first invalid one ends the
 // fit with its [*segment.FieldError]. Fit returns an error wrapping
@@ -244,8 +248,7 @@ func (m *Model) learn(ctx context.Context, profiles []Profile, workers int) erro
 		}
 	}
 	if len(rows) == 0 {
-		m.Segs = []segment.Segment{noEvidenceSegment()}
-		return nil
+		return fmt.Errorf("needs: no account has evidence of a need to learn segments from: %w", segment.ErrEmptyInput)
 	}
 	x := mat.NewDense(len(rows), d, nil)
 	wts := make([]float64, len(rows))
@@ -503,13 +506,7 @@ func (m *Model) check() error {
 		}
 	case Learned:
 		k := len(m.Segs) - 1
-		if k == 0 {
-			if m.KMeans != nil {
-				return bad("clusters without segments")
-			}
-			return nil
-		}
-		if m.KMeans == nil || m.KMeans.K() != k || len(m.Centres) != k {
+		if k == 0 || m.KMeans == nil || m.KMeans.K() != k || len(m.Centres) != k {
 			return bad("the clusters do not match the %d learned segments", k)
 		}
 		width := d

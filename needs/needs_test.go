@@ -18,7 +18,7 @@ import (
 )
 
 // fit fits c on accts and returns the *needs.Model.
-func fit(t *testing.T, c needs.Config, accts ...segment.Account) *needs.Model {
+func fit(t testing.TB, c needs.Config, accts ...segment.Account) *needs.Model {
 	t.Helper()
 	s, err := needs.New(c)
 	require.NoError(t, err)
@@ -364,4 +364,15 @@ func TestLearnedNamesClustersByTopNeeds(t *testing.T) {
 	require.NotNil(t, m.Projection)
 	assert.Len(t, m.Projection.Vectors[0], 2)
 	assert.InDelta(t, 1, m.Projection.Explained, 1e-9)
+}
+
+func TestLearnedNeedsEvidence(t *testing.T) {
+	s, err := needs.New(needs.Config{Mode: needs.Learned})
+	require.NoError(t, err)
+	_, err = s.Fit(context.Background(), slices.Values([]segment.Account{{ID: "a"}, {ID: "b", Survey: survey(3, 3, 3, 3)}}))
+	assert.ErrorIs(t, err, segment.ErrEmptyInput)
+	// The dominant rule needs no evidence to fit: every account is in the
+	// no-evidence segment.
+	m := fit(t, needs.Config{}, segment.Account{ID: "a"})
+	assert.Equal(t, 1, m.Counts[len(m.Counts)-1])
 }
