@@ -4,7 +4,8 @@
 //
 // Matrices are row-major []float64 with d columns: row i of x is
 // x[i*d : i*d+d]. The number of rows is taken from the destination slices and
-// the number of centres from len(cnorm), so no call allocates.
+// the number of centres from len(cnorm); calls allocate nothing beyond
+// reusable buffers (Centres, pooled scratch).
 //
 // Distances use the GEMM form of the squared Euclidean distance,
 //
