@@ -1,6 +1,6 @@
 // Package kernel holds the distance kernels behind strata's clustering core:
 // squared row norms and the nearest-centre search used by k-means
-// assignment steps (Lloyd, Hamerly, Elkan).
+// assignment steps (Lloyd, Hamerly, Elkan), and the sums of the update step.
 //
 // Matrices are row-major []float64 with d columns: row i of x is
 // x[i*d : i*d+d]. The number of rows is taken from the destination slices and
