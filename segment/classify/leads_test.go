@@ -191,6 +191,20 @@ func TestLeadsMatchesSklearn(t *testing.T) {
 			}
 			got := res.Grid[0]
 			t.Logf("%s: AUC per fold %.4f, mean %.4f (scikit-learn %.4f); five fits %v", set, got.Folds, got.Mean, ref.AUCMean, elapsed)
+			s := res.Scores
+			t.Logf("%s: pooled out-of-fold AUC %.4f, average precision %.4f, log loss %.4f, Brier %.4f, KS %.4f, base rate %.4f",
+				set, s.AUC, s.AveragePrecision, s.LogLoss, s.Brier, s.KS, s.BaseRate)
+			rel, err := classify.Reliability(l.y, res.OutOfFoldP, nil, 10)
+			require.NoError(t, err)
+			for _, r := range rel {
+				t.Logf("%s: reliability decile %2d: predicted %.3f, observed %.3f (%d leads)", set, r.Bin, r.MeanPredicted, r.Observed, r.Rows)
+			}
+			gains, err := classify.Gains(l.y, res.OutOfFoldP, nil, 10)
+			require.NoError(t, err)
+			for _, g := range gains {
+				t.Logf("%s: gains decile %2d: rate %.3f, lift %.2f, cumulative gain %.3f, cumulative lift %.2f", set, g.Bin, g.Rate, g.Lift, g.CumGain, g.CumLift)
+			}
+			assert.Greater(t, gains[0].Lift, 2.0, "%s: the top decile converts at over twice the base rate", set)
 			assert.GreaterOrEqual(t, got.Mean, ref.AUCMean-0.001, "%s: mean AUC", set)
 			for f, a := range got.Folds {
 				assert.GreaterOrEqual(t, a, ref.AUC[f]-0.002, "%s: fold %d AUC", set, f)
