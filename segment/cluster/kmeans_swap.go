@@ -234,7 +234,7 @@ func (e *swapEval) price(y []float64) (int, float64, error) {
 				continue
 			}
 			d1, d2 := s.d1[i], s.d2[i]
-			dy := kernel.SqDist(f.x[i*d:(i+1)*d], y)
+			dy := sqDist(f.x[i*d:(i+1)*d], y)
 			if dy >= d2 {
 				continue
 			}
