@@ -25,6 +25,8 @@ type objective struct {
 	run    runner
 	partF  []float64
 	partG  []float64
+	// parts holds each Hessian chunk's partial sum.
+	parts [][]float64
 	// z caches the margins b + xᵢ·w at zAt, the last point evaluated.
 	z []float64
 	// r holds each row's gradient weight sᵢ·(pᵢ − yᵢ), p its probability
@@ -150,11 +152,17 @@ func (o *objective) hessian(theta, grad, h []float64) (float64, error) {
 	d1 := dz.d + 1
 	nc := min(hessChunks, (dz.n+chunkRows-1)/chunkRows)
 	per := (dz.n + nc - 1) / nc
-	parts := make([][]float64, nc)
+	if len(o.parts) != nc {
+		o.parts = make([][]float64, nc)
+		for c := range o.parts {
+			o.parts[c] = make([]float64, d1*d1)
+		}
+	}
+	parts := o.parts
 	err = o.run.do(nc, func(c int) {
 		lo, hi := c*per, min((c+1)*per, dz.n)
-		hc := make([]float64, d1*d1)
-		parts[c] = hc
+		hc := parts[c]
+		clear(hc)
 		if dz.dense != nil {
 			o.denseHessian(hc, lo, hi)
 			return

@@ -32,6 +32,7 @@ func solveNewton(o *objective, theta []float64, tol float64, maxIter int) (solve
 	h := make([]float64, d1*d1)
 	step := make([]float64, d1)
 	trial := make([]float64, d1)
+	nb := newNewtonBuffers(d1)
 	var st solveStats
 	for ; st.iterations < maxIter; st.iterations++ {
 		f, err := o.hessian(theta, g, h)
@@ -42,7 +43,7 @@ func solveNewton(o *objective, theta []float64, tol float64, maxIter int) (solve
 			st.converged = true
 			return st, nil
 		}
-		newtonStep(step, h, g)
+		nb.step(step, h, g)
 		slope := dot(g, step)
 		if -slope <= roundoff*math.Abs(f) {
 			// The Newton decrement is below the objective's rounding
@@ -63,25 +64,40 @@ func solveNewton(o *objective, theta []float64, tol float64, maxIter int) (solve
 	return st, err
 }
 
-// newtonStep solves H·step = −g for the symmetric H whose upper triangle
-// is in h, adding a growing ridge while H is not positive definite.
-func newtonStep(step, h, g []float64) {
+// newtonBuffers holds the work space of Newton steps.
+type newtonBuffers struct {
+	hh  []float64
+	sym *mat.SymDense
+	ch  mat.Cholesky
+	dst *mat.VecDense
+	rhs []float64
+}
+
+func newNewtonBuffers(d1 int) *newtonBuffers {
+	nb := &newtonBuffers{hh: make([]float64, d1*d1), rhs: make([]float64, d1)}
+	nb.sym = mat.NewSymDense(d1, nb.hh)
+	nb.dst = mat.NewVecDense(d1, nil)
+	return nb
+}
+
+// step solves H·step = −g for the symmetric H whose upper triangle is in
+// h, adding a growing ridge while H is not positive definite.
+func (nb *newtonBuffers) step(step, h, g []float64) {
 	d1 := len(g)
 	var diagMax float64
 	for j := range d1 {
 		diagMax = max(diagMax, h[j*d1+j])
 	}
-	hh := slices.Clone(h)
+	copy(nb.hh, h)
+	for j, v := range g {
+		nb.rhs[j] = -v
+	}
+	rhs := mat.NewVecDense(d1, nb.rhs)
 	jitter := 0.0
 	for range 20 {
-		sym := mat.NewSymDense(d1, hh)
-		var ch mat.Cholesky
-		if ch.Factorize(sym) {
-			dst := mat.NewVecDense(d1, step)
-			if err := ch.SolveVecTo(dst, mat.NewVecDense(d1, g)); err == nil || isCondition(err) {
-				for j := range step {
-					step[j] = -step[j]
-				}
+		if nb.ch.Factorize(nb.sym) {
+			if err := nb.ch.SolveVecTo(nb.dst, rhs); err == nil || isCondition(err) {
+				copy(step, nb.dst.RawVector().Data)
 				return
 			}
 		}
@@ -90,9 +106,9 @@ func newtonStep(step, h, g []float64) {
 		} else {
 			jitter *= 100
 		}
-		copy(hh, h)
+		copy(nb.hh, h)
 		for j := range d1 {
-			hh[j*d1+j] += jitter
+			nb.hh[j*d1+j] += jitter
 		}
 	}
 	// Steepest descent as a last resort.
