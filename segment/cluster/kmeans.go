@@ -19,8 +19,10 @@ type Algorithm int
 
 const (
 	// Auto picks an exact algorithm: Lloyd below 16 clusters, Hamerly
-	// from 16 on (the faster of the three on strata's benchmarks; Elkan
-	// never was).
+	// from 16 on, switching to Lloyd when more than half the rows fail
+	// their bounds in an iteration (heavily overlapping clusters in many
+	// dimensions). On strata's benchmarks that was the fastest choice;
+	// Elkan never was.
 	Auto Algorithm = iota
 	// Lloyd is the plain Lloyd iteration (Lloyd 1982): every row is
 	// compared with every centre at every iteration.

@@ -3,10 +3,12 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Hamerly's and Elkan's bounds only skip work: from the same start they
@@ -28,7 +30,7 @@ func TestKMeansAcceleratedEqualsLloyd(t *testing.T) {
 				return m
 			}
 			lloyd := fit(Lloyd)
-			for _, alg := range []Algorithm{Hamerly, Elkan} {
+			for _, alg := range []Algorithm{Hamerly, Elkan, Auto} {
 				t.Run(fmt.Sprintf("%s/seed=%d/%v", name, seed, alg), func(t *testing.T) {
 					m := fit(alg)
 					assert.Equal(t, lloyd.Iterations, m.Iterations)
@@ -55,7 +57,7 @@ func TestKMeansAcceleratedEqualsLloydHighDim(t *testing.T) {
 	for _, name := range sets {
 		x := readMatrix(t, dataDir+"/franti/"+name+".txt")
 		var ref *KMeansModel
-		for _, alg := range []Algorithm{Lloyd, Hamerly, Elkan} {
+		for _, alg := range []Algorithm{Lloyd, Hamerly, Elkan, Auto} {
 			m, err := KMeans(context.Background(), x, nil, KMeansConfig{
 				K: 16, Algorithm: alg, Restarts: 1, Seed: 3, Refine: Refinement{Method: RefineNone},
 			})
@@ -67,5 +69,39 @@ func TestKMeansAcceleratedEqualsLloydHighDim(t *testing.T) {
 			assert.Equal(t, ref.Centers, m.Centers, "%s %v", name, alg)
 			assert.Equal(t, ref.Iterations, m.Iterations, "%s %v", name, alg)
 		}
+	}
+}
+
+// On heavily overlapping clusters in many dimensions Auto hands Hamerly's
+// iteration over to Lloyd's midway; the result is still Lloyd's.
+func TestKMeansAutoSwitchEqualsLloyd(t *testing.T) {
+	n, d, k := 3000, 48, 24
+	rng := rand.New(rand.NewPCG(1, 0))
+	cs := make([]float64, 2*k*d)
+	for i := range cs {
+		cs[i] = rng.NormFloat64() * 0.4
+	}
+	x := mat.NewDense(n, d, nil)
+	for i := range n {
+		j := rng.IntN(2 * k)
+		for c := range d {
+			x.Set(i, c, cs[j*d+c]+rng.NormFloat64())
+		}
+	}
+	init := make([][]float64, k)
+	for j := range init {
+		init[j] = x.RawRowView(j * 7)
+	}
+	var ref *KMeansModel
+	for _, alg := range []Algorithm{Lloyd, Auto, Hamerly} {
+		m, err := KMeans(context.Background(), x, nil, KMeansConfig{K: k, Init: init, Algorithm: alg, MaxIter: 30})
+		require.NoError(t, err)
+		if ref == nil {
+			ref = m
+			continue
+		}
+		assert.Equal(t, ref.Centers, m.Centers, "%v", alg)
+		assert.Equal(t, ref.Iterations, m.Iterations, "%v", alg)
+		assert.Equal(t, ref.Inertia, m.Inertia, "%v", alg)
 	}
 }

@@ -67,8 +67,11 @@ func halfMinSep(s, centers []float64, k, d int) {
 // "Making k-means even faster", SDM): one upper bound on the distance to
 // the assigned centre and one lower bound on the distance to every other
 // centre let most rows skip the distance computations. It gives the labels
-// and centres of lloyd.
-func (f *fitter) hamerly(centers []float64, maxIter int) (*run, error) {
+// and centres of lloyd. When adaptive, it hands over to lloyd once more
+// than half the rows need a full search in an iteration (from the second
+// on): the bounds then cost more than they save, as on heavily overlapping
+// clusters in many dimensions.
+func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, error) {
 	n, d, k := f.n, f.d, f.k
 	labels := make([]int32, n)
 	upper := make([]float64, n)
@@ -80,6 +83,7 @@ func (f *fitter) hamerly(centers []float64, maxIter int) (*run, error) {
 	m := f.newMstep()
 	newCenters := make([]float64, k*d)
 	slack := f.gemmSlack()
+	searched := make([]int, f.nChunks)
 	r := &run{labels: labels}
 	pc := new(kernel.Centres)
 	for it := 1; it <= maxIter; it++ {
@@ -103,6 +107,7 @@ func (f *fitter) hamerly(centers []float64, maxIter int) (*run, error) {
 		}
 		if err := f.parallel(func(c, lo, hi int) {
 			ch := 0
+			searched[c] = 0
 			if first {
 				pc.Nearest2(labels[lo:hi], d1[lo:hi], d2[lo:hi], f.x[lo*d:hi*d], f.xnorm[lo:hi])
 				for i := lo; i < hi; i++ {
@@ -130,6 +135,7 @@ func (f *fitter) hamerly(centers []float64, maxIter int) (*run, error) {
 						gl = make([]int32, hamerlyBlock)
 					}
 					np := len(pend)
+					searched[c] += np
 					for q, i := range pend {
 						copy(gx[q*d:(q+1)*d], f.x[i*d:(i+1)*d])
 						gn[q] = f.xnorm[i]
@@ -199,6 +205,9 @@ func (f *fitter) hamerly(centers []float64, maxIter int) (*run, error) {
 		if f.tolAbs > 0 && shift <= f.tolAbs {
 			r.converged = true
 			break
+		}
+		if adaptive && it >= 2 && 2*sumInts(searched) > n {
+			return f.lloyd(centers, labels, it+1, maxIter)
 		}
 	}
 	r.centers = centers

@@ -13,7 +13,8 @@ func (f *fitter) algorithm() Algorithm {
 	}
 	// With the kernels' blocked distance computations, Elkan's n·k bounds
 	// cost more to maintain than they save; Hamerly's single bound pays
-	// from about 16 centres on.
+	// from about 16 centres on, as long as the clusters are separated
+	// enough (see hamerly's adaptive switch to Lloyd).
 	if f.k < 16 {
 		return Lloyd
 	}
@@ -32,11 +33,11 @@ func (f *fitter) maxIter() int {
 func (f *fitter) iterate(centers []float64, alg Algorithm, maxIter int) (*run, error) {
 	switch alg {
 	case Hamerly:
-		return f.hamerly(centers, maxIter)
+		return f.hamerly(centers, maxIter, f.cfg.Algorithm == Auto)
 	case Elkan:
 		return f.elkan(centers, maxIter)
 	default:
-		return f.lloyd(centers, maxIter)
+		return f.lloyd(centers, nil, 1, maxIter)
 	}
 }
 
@@ -168,21 +169,25 @@ func sumInts(v []int) int {
 }
 
 // lloyd runs Lloyd's iteration (Lloyd 1982, "Least squares quantization in
-// PCM") from the given centres, which it takes over.
-func (f *fitter) lloyd(centers []float64, maxIter int) (*run, error) {
+// PCM") from the given centres, which it takes over. labels, when not nil,
+// are the labels of the iteration before start (which Hamerly's iteration
+// hands over when its bounds stop paying); nil starts afresh at start = 1.
+func (f *fitter) lloyd(centers []float64, labels []int32, start, maxIter int) (*run, error) {
 	n, d, k := f.n, f.d, f.k
-	labels := make([]int32, n)
-	for i := range labels {
-		labels[i] = -1
+	if labels == nil {
+		labels = make([]int32, n)
+		for i := range labels {
+			labels[i] = -1
+		}
 	}
 	fresh := make([]int32, n)
 	dist := make([]float64, n)
 	cnorm := make([]float64, k)
 	m := f.newMstep()
 	newCenters := make([]float64, k*d)
-	r := &run{labels: labels}
+	r := &run{labels: labels, iterations: start - 1}
 	pc := new(kernel.Centres)
-	for it := 1; it <= maxIter; it++ {
+	for it := start; it <= maxIter; it++ {
 		kernel.SqNorms(cnorm, centers, d)
 		pc.Pack(centers, cnorm, d)
 		if err := f.parallel(func(c, lo, hi int) {
