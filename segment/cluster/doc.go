@@ -18,7 +18,8 @@
 //
 // The zero [KMeansConfig] (with K set) is the recommended fit: a few
 // k-means++ restarts (⌈100/K⌉, at most 10), exact iterations (Lloyd below 16
-// clusters, Hamerly's bounds from 16 on), and swap refinement. On Fränti's
+// clusters, Hamerly's bounds from 16 on while they pay), and swap
+// refinement. On Fränti's
 // clustering benchmark it finds every true cluster (centroid index 0) for
 // every seed tried, where ten plain restarts miss some on the A, D31 and
 // Birch sets, and it takes less CPU time than scikit-learn's ten restarts;
