@@ -30,7 +30,7 @@ func TestConformanceRules(t *testing.T) {
 
 func TestConformanceLearned(t *testing.T) {
 	for name, c := range map[string]firmographic.LearnedConfig{
-		"auto": {Seed: 1},
+		"auto": {Seed: 1, MaxK: 4, SampleSize: 100},
 		"k=4":  {K: 4, Seed: 2},
 	} {
 		t.Run(name, func(t *testing.T) {

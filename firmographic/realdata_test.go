@@ -283,7 +283,7 @@ func TestLearnedFortune(t *testing.T) {
 
 func TestLearnedCompaniesChoosesK(t *testing.T) {
 	accts := companies(t)
-	m, as := assignAll(t, must(firmographic.NewLearned(firmographic.LearnedConfig{Seed: 1})), accts)
+	m, as := assignAll(t, must(firmographic.NewLearned(firmographic.LearnedConfig{Seed: 1, SampleSize: 600})), accts)
 	lm := m.(*firmographic.LearnedModel)
 	require.Len(t, lm.KScores, firmographic.DefaultMaxK-1, "k from 2 to 8 tried")
 	best := slices.Index(lm.KScores, slices.Max(lm.KScores))

@@ -215,3 +215,5 @@ func TestLookalikeNoReference(t *testing.T) {
 		assert.Equal(t, want, as.Segment.Name, id)
 	}
 }
+
+func errorsAs(err error) (*segment.FieldError, bool) { return errors.AsType[*segment.FieldError](err) }
