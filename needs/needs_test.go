@@ -376,3 +376,31 @@ func TestLearnedNeedsEvidence(t *testing.T) {
 	m := fit(t, needs.Config{}, segment.Account{ID: "a"})
 	assert.Equal(t, 1, m.Counts[len(m.Counts)-1])
 }
+
+func TestConfigJSON(t *testing.T) {
+	c := needs.Config{Mode: needs.Learned, Needs: []needs.Need{{ID: "a", Questions: []needs.Question{{Key: "q", Scale: needs.MaxDiff}}}},
+		AsOf: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), HalfLifeDays: 30, TextFields: map[string]float64{"notes": 2}}
+	data, err := json.Marshal(c)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"mode":"learned"`)
+	assert.Contains(t, string(data), `"scale":"maxdiff"`)
+	var back needs.Config
+	require.NoError(t, json.Unmarshal(data, &back))
+	assert.Equal(t, c, back)
+	err = json.Unmarshal([]byte(`{"mode":"loud"}`), &back)
+	assert.ErrorIs(t, err, segment.ErrInvalidConfig)
+	err = json.Unmarshal([]byte(`{"needs":[{"id":"a","questions":[{"key":"q","scale":"likert7"}]}]}`), &back)
+	assert.ErrorIs(t, err, segment.ErrInvalidConfig)
+}
+
+func TestProgress(t *testing.T) {
+	var stages []string
+	c := needs.Config{Progress: func(p segment.Progress) {
+		assert.Equal(t, "needs", p.Method)
+		if len(stages) == 0 || stages[len(stages)-1] != p.Stage {
+			stages = append(stages, p.Stage)
+		}
+	}}
+	fit(t, c, segment.Account{ID: "a", Survey: survey(5, 1, 1, 1)})
+	assert.Equal(t, []string{"reading", "profiles"}, stages)
+}

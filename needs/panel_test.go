@@ -258,6 +258,9 @@ func TestPanelRecovery(t *testing.T) {
 		rl := measure(t, lrn, accts, truth)
 		t.Logf("noise %.1f: covered %.3f, top-need accuracy %.3f (%.3f at confidence ≥ 0.8, %.0f%% of them; %.3f when dominant, %.0f%% of them), ARI top need %.3f, ARI dominant segments %.3f, ARI learned %.3f (k=%d)",
 			noise, rd.covered, rd.accuracy, rd.confAccuracy, 100*rd.confident, rd.singleAccuracy, 100*rd.single, rd.ariTop, rd.ariSeg, rl.ariSeg, len(lrn.Segments())-1)
+		if lrn.Projection != nil {
+			t.Logf("noise %.1f: learned on %d principal components explaining %.1f%% of the profiles' variance", noise, len(lrn.Projection.Vectors[0]), 100*lrn.Projection.Explained)
+		}
 		switch noise {
 		case 0:
 			assert.Greater(t, rd.accuracy, 0.95, "noise 0")
