@@ -255,7 +255,7 @@ func (m *Model) learn(ctx context.Context, profiles []Profile, workers int) erro
 	distinct := map[string]bool{}
 	for r, i := range rows {
 		x.SetRow(r, profiles[i].Shares)
-		wts[r] = profiles[i].Confidence
+		wts[r] = math.Max(profiles[i].Confidence, 1e-9) // > 0 even for a vanishing amount of evidence
 		if len(distinct) <= maxK {
 			distinct[rowKey(profiles[i].Shares)] = true
 		}

@@ -103,13 +103,16 @@ func (m *Model) compile() *compiled {
 }
 
 // compiledOrNew returns the compiled form built by Fit or DecodeModel, or,
-// for a Model decoded some other way, a fresh one (never cached: Assign
-// stays pure).
-func (m *Model) compiledOrNew() *compiled {
+// for a Model decoded some other way, checks it and builds a fresh one
+// (never cached: Assign stays pure).
+func (m *Model) compiledOrNew() (*compiled, error) {
 	if m.c != nil {
-		return m.c
+		return m.c, nil
 	}
-	return m.compile()
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	return m.compile(), nil
 }
 
 var _ segment.Model = (*Model)(nil)
@@ -135,7 +138,10 @@ func (m *Model) Profile(a *segment.Account) (Profile, error) {
 	if err := a.Validate(); err != nil {
 		return Profile{}, fmt.Errorf("needs: %w", err)
 	}
-	c := m.compiledOrNew()
+	c, err := m.compiledOrNew()
+	if err != nil {
+		return Profile{}, err
+	}
 	var sc scratch
 	ev, _, err := c.ix.extract(a, m.Config.SurveyWeight, &c.w.dec, nil, &sc, false)
 	if err != nil {
@@ -170,7 +176,10 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	if err := a.Validate(); err != nil {
 		return segment.Assignment{}, fmt.Errorf("needs: %w", err)
 	}
-	c := m.compiledOrNew()
+	c, err := m.compiledOrNew()
+	if err != nil {
+		return segment.Assignment{}, err
+	}
 	var sc scratch
 	ev, _, err := c.ix.extract(a, m.Config.SurveyWeight, &c.w.dec, nil, &sc, true)
 	if err != nil {

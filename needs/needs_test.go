@@ -404,3 +404,20 @@ func TestProgress(t *testing.T) {
 	fit(t, c, segment.Account{ID: "a", Survey: survey(5, 1, 1, 1)})
 	assert.Equal(t, []string{"reading", "profiles"}, stages)
 }
+
+func TestModelDecodedWithoutDecodeModel(t *testing.T) {
+	a := segment.Account{ID: "a", Survey: survey(5, 1, 1, 1)}
+	m := fit(t, needs.Config{}, a)
+	data, err := json.Marshal(m)
+	require.NoError(t, err)
+	var plain needs.Model
+	require.NoError(t, json.Unmarshal(data, &plain))
+	want, err := m.Assign(&a)
+	require.NoError(t, err)
+	got, err := plain.Assign(&a)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	var empty needs.Model
+	_, err = empty.Assign(&a)
+	assert.ErrorIs(t, err, segment.ErrInvalidConfig)
+}
