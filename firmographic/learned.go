@@ -325,7 +325,7 @@ func (l *Learned) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (seg
 			return nil, fmt.Errorf("%s: fit: %w", Method, err)
 		}
 		if errors.Is(err, cluster.ErrTooFewPoints) {
-			return nil, fmt.Errorf("%s: fit: k = %d: %w: %w", Method, k, segment.ErrEmptyInput, err)
+			return nil, fmt.Errorf("%s: fit: k = %d, more than the accounts' distinct feature rows: %w: %w", Method, k, segment.ErrInvalidConfig, err)
 		}
 		return nil, fmt.Errorf("%s: fit: %w", Method, err)
 	}

@@ -84,3 +84,11 @@ func TestLearnedCurrencyError(t *testing.T) {
 	assert.Equal(t, "b", fe.AccountID)
 	assert.Equal(t, "currency", fe.Field)
 }
+
+func TestLearnedKTooLarge(t *testing.T) {
+	s, err := firmographic.NewLearned(firmographic.LearnedConfig{K: 5})
+	require.NoError(t, err)
+	_, err = s.Fit(context.Background(), slices.Values([]segment.Account{{ID: "a", Employees: segment.N(10)}, {ID: "b", Employees: segment.N(20)}}))
+	assert.ErrorIs(t, err, segment.ErrInvalidConfig)
+	assert.ErrorContains(t, err, "k = 5")
+}

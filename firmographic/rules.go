@@ -72,7 +72,10 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 			}
 		}
 		n++
-		if _, err = m.Assign(&a); err != nil {
+		if err = a.Validate(); err != nil {
+			break
+		}
+		if _, err = m.v.read(&a, m.needs); err != nil {
 			break
 		}
 	}
