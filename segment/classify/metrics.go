@@ -62,16 +62,27 @@ func checkScores(what string, y []int, s, w []float64, prob, both bool) (float64
 // order returns the row indices sorted by score, descending or ascending,
 // ties by index.
 func order(s []float64, desc bool) []int {
-	idx := make([]int, len(s))
-	for i := range idx {
-		idx[i] = i
+	type pair struct {
+		s float64
+		i int
 	}
-	slices.SortStableFunc(idx, func(a, b int) int {
+	ps := make([]pair, len(s))
+	for i, v := range s {
 		if desc {
-			return cmp.Compare(s[b], s[a])
+			v = -v
 		}
-		return cmp.Compare(s[a], s[b])
+		ps[i] = pair{v, i}
+	}
+	slices.SortFunc(ps, func(a, b pair) int {
+		if c := cmp.Compare(a.s, b.s); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
 	})
+	idx := make([]int, len(s))
+	for k, p := range ps {
+		idx[k] = p.i
+	}
 	return idx
 }
 
@@ -83,9 +94,12 @@ func weightAt(w []float64, i int) float64 {
 }
 
 // curve walks the distinct thresholds of score from the highest down and
-// calls fn with the weighted true and false positives at or above each.
-func curve(y []int, score, w []float64, fn func(tp, fp float64)) {
-	idx := order(score, true)
+// calls fn with the weighted true and false positives at or above each;
+// idx, when not nil, is order(score, true).
+func curve(y []int, score, w []float64, idx []int, fn func(tp, fp float64)) {
+	if idx == nil {
+		idx = order(score, true)
+	}
 	var tp, fp float64
 	for k := 0; k < len(idx); {
 		v := score[idx[k]]
@@ -112,13 +126,17 @@ func ROCAUC(y []int, score, w []float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return rocAUC(y, score, w, nil, tot, pos), nil
+}
+
+func rocAUC(y []int, score, w []float64, idx []int, tot, pos float64) float64 {
 	neg := tot - pos
 	var area, tp0, fp0 float64
-	curve(y, score, w, func(tp, fp float64) {
+	curve(y, score, w, idx, func(tp, fp float64) {
 		area += (fp - fp0) * (tp + tp0) / 2
 		tp0, fp0 = tp, fp
 	})
-	return area / (pos * neg), nil
+	return area / (pos * neg)
 }
 
 // AveragePrecision returns the area under the precision-recall curve as
@@ -130,15 +148,19 @@ func AveragePrecision(y []int, score, w []float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return averagePrecision(y, score, w, nil, pos), nil
+}
+
+func averagePrecision(y []int, score, w []float64, idx []int, pos float64) float64 {
 	var ap, r0 float64
-	curve(y, score, w, func(tp, fp float64) {
+	curve(y, score, w, idx, func(tp, fp float64) {
 		r := tp / pos
 		if tp+fp > 0 {
 			ap += (r - r0) * tp / (tp + fp)
 		}
 		r0 = r
 	})
-	return ap, nil
+	return ap
 }
 
 // KS returns the Kolmogorov-Smirnov statistic of the scores: the largest
@@ -150,12 +172,16 @@ func KS(y []int, score, w []float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return ks(y, score, w, nil, tot, pos), nil
+}
+
+func ks(y []int, score, w []float64, idx []int, tot, pos float64) float64 {
 	neg := tot - pos
-	var ks float64
-	curve(y, score, w, func(tp, fp float64) {
-		ks = max(ks, math.Abs(tp/pos-fp/neg))
+	var m float64
+	curve(y, score, w, idx, func(tp, fp float64) {
+		m = max(m, math.Abs(tp/pos-fp/neg))
 	})
-	return ks, nil
+	return m
 }
 
 // LogLoss returns the weighted mean negative log-likelihood of
@@ -213,12 +239,13 @@ func Evaluate(y []int, p, w []float64) (Scores, error) {
 		return Scores{}, err
 	}
 	s := Scores{BaseRate: pos / tot}
-	// The inputs are checked: the metrics cannot fail.
-	s.AUC, _ = ROCAUC(y, p, w)
-	s.AveragePrecision, _ = AveragePrecision(y, p, w)
+	idx := order(p, true)
+	s.AUC = rocAUC(y, p, w, idx, tot, pos)
+	s.AveragePrecision = averagePrecision(y, p, w, idx, pos)
+	s.KS = ks(y, p, w, idx, tot, pos)
+	// The inputs are checked: these cannot fail.
 	s.LogLoss, _ = LogLoss(y, p, w)
 	s.Brier, _ = Brier(y, p, w)
-	s.KS, _ = KS(y, p, w)
 	return s, nil
 }
 
