@@ -125,6 +125,7 @@ func TestSurveyOutOfScale(t *testing.T) {
 	_, err = m.Assign(&bad)
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, "survey[importance_cost]", fe.Field)
+	assert.Equal(t, `needs: account "bad": field "survey[importance_cost]": is 7, outside the 1–5 scale of the question`, err.Error())
 	// An answer to a question outside the taxonomy is not read.
 	other := segment.Account{ID: "other", Survey: map[string]float64{"nps": 42}}
 	as, err := m.Assign(&other)

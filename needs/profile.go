@@ -293,7 +293,7 @@ func (ix *index) extractSurvey(a *segment.Account, surveyWeight float64, ev *evi
 			continue
 		}
 		if lo, hi, bounded := q.scale.bounds(); bounded && (v < lo || v > hi) {
-			return &segment.FieldError{AccountID: a.ID, Field: "survey[" + k + "]", Err: fmt.Errorf("needs: is %v, outside the %v–%v scale of the question", v, lo, hi)}
+			return fmt.Errorf("needs: %w", &segment.FieldError{AccountID: a.ID, Field: "survey[" + k + "]", Err: fmt.Errorf("is %v, outside the %v–%v scale of the question", v, lo, hi)})
 		}
 		keys = append(keys, k)
 	}
