@@ -814,7 +814,32 @@ func (l *Learned) DecodeModel(data []byte) (segment.Model, error) {
 		}
 		m.techCats = append(m.techCats, tech)
 	}
+	for c, p := range m.Profiles {
+		if len(p.Centre) != len(m.Numeric) || len(p.Modes) != len(m.Categorical) || len(p.Shares) != len(m.Categorical) {
+			return bad("profile " + strconv.Itoa(c+1) + " does not match the features")
+		}
+	}
+	for c, modes := range m.Clusters.Modes {
+		for j, code := range modes {
+			if code < -1 || int(code) >= m.levels(j) {
+				return bad("mode of cluster " + strconv.Itoa(c+1) + " in " + m.Categorical[j] + " is " + strconv.Itoa(int(code)) + ", not a level")
+			}
+		}
+	}
 	return m, nil
+}
+
+// levels returns the number of levels of categorical column j.
+func (m *LearnedModel) levels(j int) int {
+	switch m.Categorical[j] {
+	case featSector:
+		return len(tables.sectors)
+	case featRegion:
+		return len(tables.subRegions)
+	case featType:
+		return 3
+	}
+	return 2
 }
 
 // Segments lists the learned segments, largest first.

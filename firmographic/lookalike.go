@@ -281,7 +281,10 @@ func (l *Lookalike) DecodeModel(data []byte) (segment.Model, error) {
 	}
 	for j, fp := range m.Features {
 		n := len(m.dims[j].values) - 1
-		if fp.Dimension != m.dims[j].d || len(fp.Reference) != n || len(fp.All) != n || !(fp.Weight >= 0 && fp.Weight <= 1) {
+		inUnit := func(x float64) bool { return x >= 0 && x <= 1 }
+		if fp.Dimension != m.dims[j].d || len(fp.Reference) != n || len(fp.All) != n || !inUnit(fp.Weight) ||
+			slices.ContainsFunc(fp.Reference, func(x float64) bool { return !inUnit(x) }) ||
+			slices.ContainsFunc(fp.All, func(x float64) bool { return !inUnit(x) }) {
 			return nil, fmt.Errorf("%s: decoding model: feature %d does not match the config: %w", Method, j+1, segment.ErrInvalidConfig)
 		}
 	}
