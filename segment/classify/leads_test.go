@@ -156,10 +156,11 @@ func readFolds(tb testing.TB, n int) []int {
 
 type sklearnLeads struct {
 	Presales, All struct {
-		AUC     []float64 `json:"auc"`
-		AUCMean float64   `json:"auc_mean"`
-		FitS    []float64 `json:"fit_s"`
-		LRFitS  []float64 `json:"lr_fit_s"`
+		AUC          []float64 `json:"auc"`
+		AUCMean      float64   `json:"auc_mean"`
+		AUCConverged []float64 `json:"auc_converged"`
+		FitS         []float64 `json:"fit_s"`
+		LRFitS       []float64 `json:"lr_fit_s"`
 	}
 }
 
@@ -208,8 +209,34 @@ func TestLeadsMatchesSklearn(t *testing.T) {
 			assert.GreaterOrEqual(t, got.Mean, ref.AUCMean-0.001, "%s: mean AUC", set)
 			for f, a := range got.Folds {
 				assert.GreaterOrEqual(t, a, ref.AUC[f]-0.002, "%s: fold %d AUC", set, f)
+				// The same objective, solved to convergence by both.
+				assert.InDelta(t, ref.AUCConverged[f], a, 5e-4, "%s: fold %d AUC against scikit-learn's converged fit", set, f)
 			}
 		})
+	}
+}
+
+// TestLeadsChooseC chooses C from a grid by the cross-validated AUC on the
+// side-by-side's folds (STRATA_HEAVY: 30 fits per set).
+func TestLeadsChooseC(t *testing.T) {
+	if os.Getenv("STRATA_HEAVY") == "" {
+		t.Skip("set STRATA_HEAVY=1 to choose C on the leads (30 fits per feature set)")
+	}
+	l := readLeads(t)
+	fold := readFolds(t, len(l.y))
+	for _, set := range []string{"presales", "all"} {
+		data, spec := l.data(set, true)
+		data.Fold = fold
+		res, err := classify.CrossValidate(context.Background(), data, classify.CVConfig{
+			Features: &spec, NoRefit: true, Cs: []float64{0.03, 0.1, 0.3, 1, 3, 10},
+		})
+		require.NoError(t, err)
+		for _, g := range res.Grid {
+			t.Logf("%s: C=%-4v AUC %.4f (sd %.4f)", set, g.C, g.Mean, g.SD)
+		}
+		t.Logf("%s: chosen C=%v", set, res.C)
+		assert.GreaterOrEqual(t, res.Grid[slices.IndexFunc(res.Grid, func(g classify.CVScore) bool { return g.C == res.C })].Mean,
+			res.Grid[slices.IndexFunc(res.Grid, func(g classify.CVScore) bool { return g.C == 1 })].Mean, "%s: the chosen C scores at least C=1", set)
 	}
 }
 
