@@ -126,9 +126,11 @@ type Config struct {
 	MaxK int `json:"max_k,omitempty"`
 	// Components is the number of principal components the profiles are
 	// projected on before clustering ([Learned] only): zero projects only
-	// profiles wider than [AutoPCAWidth] needs, keeping the fewest
-	// components that explain Variance of the variance; a positive value
-	// keeps that many; -1 never projects.
+	// profiles wider than [AutoPCAWidth] needs (a long battery of one need
+	// per question), keeping the fewest components that explain Variance
+	// of the variance but none whose variance is below the mean
+	// (Kaiser–Guttman); a positive value keeps that many; -1 never
+	// projects.
 	Components int `json:"components,omitempty"`
 	// Variance is the share of variance the automatic projection keeps, in
 	// (0, 1]; zero: [DefaultVariance].

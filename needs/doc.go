@@ -57,8 +57,10 @@
 // two needs. With [Learned], the profiles of the accounts with evidence are
 // clustered with k-means (package segment/cluster, k chosen by its vote
 // unless Config.K is set), after a principal-component projection (gonum's
-// stat.PC) when the taxonomy is wide, and each cluster is named by the top
-// needs of its mean profile. In both modes an account without any evidence
+// stat.PC) when the taxonomy is wide — a long survey battery with one need
+// per question is so reduced to its factors, the components kept by the
+// Kaiser–Guttman rule — and each cluster is named by the top needs of its
+// mean profile. In both modes an account without any evidence
 // goes to "needs/no-evidence": a need is never guessed. Each assignment's
 // reasons name the evidence that placed it: "3 demo requests and 5 articles
 // on Security & compliance in the last 65 days", "survey: importance of

@@ -278,8 +278,17 @@ func (m *Model) learn(ctx context.Context, profiles []Profile, workers int) erro
 			}
 			keep := comps
 			if keep <= 0 {
-				acc := 0.0
+				// The fewest components explaining Variance of the
+				// variance, and none whose variance is below the mean
+				// (the Kaiser–Guttman rule: Kaiser 1960, "The application
+				// of electronic computers to factor analysis", Educational
+				// and Psychological Measurement 20(1)), so that noise
+				// spread over a long battery is not kept as factors.
+				acc, mean := 0.0, total/float64(len(vars))
 				for keep = 0; keep < len(vars); {
+					if keep > 0 && vars[keep] < mean {
+						break
+					}
 					acc += vars[keep]
 					keep++
 					if total <= 0 || acc >= rc.Variance*total {
