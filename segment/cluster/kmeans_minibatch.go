@@ -63,6 +63,7 @@ func (f *fitter) miniBatch(rng *rand.Rand) (*run, error) {
 	noImprove := 0
 	r := &run{}
 	alpha := 2 * float64(batch) / float64(n+1)
+	sinceReassign := 0
 	for step := 1; step <= steps; step++ {
 		if step%8 == 1 {
 			f.progress("iteration", step, steps)
@@ -112,6 +113,11 @@ func (f *fitter) miniBatch(rng *rand.Rand) (*run, error) {
 			}
 		}
 		r.iterations = step
+		sinceReassign += batch
+		if sinceReassign >= 10*k {
+			sinceReassign = 0
+			f.reassign(rng, centers, seen, idx)
+		}
 		if bWeight > 0 {
 			bi := bInertia / bWeight
 			if math.IsNaN(ewa) {
@@ -140,6 +146,39 @@ func (f *fitter) miniBatch(rng *rand.Rand) (*run, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// reassign moves the centres that have absorbed less than 1 % of the
+// weight of the busiest one onto random rows of the last batch, as
+// scikit-learn's MiniBatchKMeans does, so that centres seeded in sparse
+// regions are not wasted. A moved centre starts with the smallest weight
+// of the others.
+func (f *fitter) reassign(rng *rand.Rand, centers, seen []float64, batch []int) {
+	d := f.d
+	busiest, least := 0.0, math.Inf(1)
+	for _, v := range seen {
+		busiest = max(busiest, v)
+	}
+	var low []int
+	for j, v := range seen {
+		if v < 0.01*busiest {
+			low = append(low, j)
+		} else {
+			least = min(least, v)
+		}
+	}
+	if len(low) == 0 || math.IsInf(least, 1) {
+		return
+	}
+	low = low[:min(len(low), max(1, len(batch)/2))]
+	for _, j := range low {
+		i := batch[rng.IntN(len(batch))]
+		if f.weight(i) == 0 {
+			continue
+		}
+		copy(centers[j*d:(j+1)*d], f.x[i*d:(i+1)*d])
+		seen[j] = least
+	}
 }
 
 // sampleSeed seeds with greedy k-means++ on size rows drawn at random (by

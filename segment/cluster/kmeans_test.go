@@ -405,6 +405,22 @@ func TestKMeansMiniBatchQuality(t *testing.T) {
 	assert.Positive(t, mb.Iterations)
 }
 
+// A mini-batch centre that starts where no row is gets moved onto the data.
+func TestKMeansMiniBatchReassignsDeadCentres(t *testing.T) {
+	s := loadSet(t, "s1")
+	init := make([][]float64, s.k)
+	for j := range init {
+		init[j] = append([]float64(nil), s.truth.RawRowView(j)...)
+	}
+	init[3] = []float64{1e9, 1e9}
+	m, err := KMeans(context.Background(), s.x, nil, KMeansConfig{K: s.k, Init: init, Algorithm: MiniBatch, Seed: 1, BatchSize: 256})
+	require.NoError(t, err)
+	for j, size := range m.Sizes {
+		assert.Positive(t, size, "cluster %d is empty", j)
+	}
+	assert.Less(t, m.Centers[3][0], 1e7)
+}
+
 func FuzzKMeans(f *testing.F) {
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8}, uint8(2), uint8(2))
 	f.Add([]byte{0, 0, 0, 0}, uint8(1), uint8(3))
