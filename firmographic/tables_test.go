@@ -179,3 +179,18 @@ func TestNormalizeIndustry(t *testing.T) {
 	assert.Equal(t, "51", firmographic.DefaultIndustries()["computer software"])
 	assert.Equal(t, "crm", firmographic.DefaultTechnologies()["salesforce"])
 }
+
+func TestSalesforceIndustries(t *testing.T) {
+	// Salesforce's standard Account Industry picklist: every value but
+	// "Other" has a sector.
+	for _, v := range []string{"Agriculture", "Apparel", "Banking", "Biotechnology", "Chemicals", "Communications",
+		"Construction", "Consulting", "Education", "Electronics", "Energy", "Engineering", "Entertainment",
+		"Environmental", "Finance", "Food & Beverage", "Government", "Healthcare", "Hospitality", "Insurance",
+		"Machinery", "Manufacturing", "Media", "Not For Profit", "Recreation", "Retail", "Shipping", "Technology",
+		"Telecommunications", "Transportation", "Utilities"} {
+		_, ok := firmographic.IndustrySector(v, firmographic.Tables{})
+		assert.True(t, ok, v)
+	}
+	_, ok := firmographic.IndustrySector("Other", firmographic.Tables{})
+	assert.False(t, ok)
+}
