@@ -1,0 +1,501 @@
+package behavior
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/strataseg/strata/segment"
+)
+
+// Feature names one behavioral feature of an account; [Features] computes
+// them all. Its String is the feature's documented name, used in Config
+// weights, in Reasons' Field and in the Model.
+type Feature int
+
+// The features, computed from an account's records up to an as-of date
+// (records after it are ignored). "The window" is the last
+// Options.WindowDays days; "the trend period" the last Options.TrendDays
+// days. A feature marked "always known" is 0 when there is nothing to
+// count; the others are unknown where said.
+const (
+	// RecencyDays: days since the last purchase (not a return); unknown
+	// without purchases.
+	RecencyDays Feature = iota
+	// InactiveDays: days since the last sign of activity — a purchase, a
+	// usage record with a positive value, or an event of any kind; unknown
+	// when the account has none of these.
+	InactiveDays
+	// TenureDays: days since the first record of any kind (order,
+	// subscription start, usage, event); unknown without records.
+	TenureDays
+	// Frequency: purchases in the window. Always known.
+	Frequency
+	// Monetary: net spend in the window, purchases less returns, floored
+	// at 0. Always known.
+	Monetary
+	// SpendTrend: the symmetric change of gross spend in the trend period
+	// against the one before it, (recent − prior) / (recent + prior), in
+	// [−1, 1]; unknown when both are 0.
+	SpendTrend
+	// UsageTrend: the same symmetric change of product activity (active
+	// users where the account reports them, as the steadiest measure of
+	// adoption; else logins; else feature uses); unknown when both periods
+	// have none.
+	UsageTrend
+	// UsageSlope: the least-squares slope of ln(1 + monthly activity)
+	// against time, per month, over the last Options.SlopeMonths months of
+	// 30.44 days, from the account's first usage record on; unknown with
+	// fewer than three such months.
+	UsageSlope
+	// SeatUtilization: seats used over seats purchased: the latest
+	// seats_used (or, without it, active_users) usage value in the window
+	// over the latest seats_purchased value, or over the seats of the
+	// subscriptions running at the as-of date; capped at 3. Unknown when
+	// either side is missing — never 0 for "no data".
+	SeatUtilization
+	// FeatureBreadth: the share of the product's features (Options.
+	// KnownFeatures) with a positive "feature:" usage value in the window,
+	// in [0, 1]; unknown without usage records in the window or without
+	// a known number of features.
+	FeatureBreadth
+	// Engagement: interactions other than support tickets in the window,
+	// per 30 days. Always known.
+	Engagement
+	// ContentEngagement: content read, webinars and e-mails opened in the
+	// window, per 30 days. Always known.
+	ContentEngagement
+	// Channels: distinct channels of the interactions (not tickets) in the
+	// window. Always known.
+	Channels
+	// TicketRate: support tickets per 30 days over the window, or over the
+	// account's tenure when it is shorter (at least 30 days). Always known.
+	TicketRate
+	// ReturnShare: returned (or cancelled) amount over gross purchases in
+	// the window, capped at 1; unknown without purchases in the window.
+	ReturnShare
+	// DiscountShare: discounts granted over list value (amount plus
+	// discount) of the purchases in the window; unknown without purchases
+	// in the window.
+	DiscountShare
+	// PremiumShare: the share of gross spend in the window on premium
+	// purchases: on Options.PremiumLines when set, otherwise on orders
+	// whose unit price ((amount + discount) / quantity) is above the
+	// median unit price of their product line in the fitted data
+	// (Options.LinePrices); unknown without such purchases to judge.
+	PremiumShare
+	// MRR: the monthly recurring revenue of the subscriptions running at
+	// the as-of date; unknown for an account without subscriptions.
+	MRR
+	// MRRTrend: the symmetric change of MRR at the as-of date against MRR
+	// one trend period earlier; unknown without subscriptions or when both
+	// are 0.
+	MRRTrend
+
+	// NumFeatures is the number of features.
+	NumFeatures int = iota
+)
+
+var featureNames = [NumFeatures]string{
+	"recency_days", "inactive_days", "tenure_days", "frequency", "monetary",
+	"spend_trend", "usage_trend", "usage_slope", "seat_utilization",
+	"feature_breadth", "engagement", "content_engagement", "channels",
+	"ticket_rate", "return_share", "discount_share", "premium_share",
+	"mrr", "mrr_trend",
+}
+
+// heavy marks the features a scale sees through ln(1+x): counts, days and
+// money, whose distributions are heavy-tailed.
+var heavy = [NumFeatures]bool{
+	RecencyDays: true, InactiveDays: true, TenureDays: true, Frequency: true,
+	Monetary: true, Engagement: true, ContentEngagement: true, Channels: true,
+	TicketRate: true, MRR: true,
+}
+
+// String returns the feature's name ("seat_utilization").
+func (f Feature) String() string {
+	if f < 0 || int(f) >= NumFeatures {
+		return fmt.Sprintf("Feature(%d)", int(f))
+	}
+	return featureNames[f]
+}
+
+// FeatureNames returns the names of the features, in order.
+func FeatureNames() []string { return slices.Clone(featureNames[:]) }
+
+// ParseFeature returns the feature of a name, as String writes it.
+func ParseFeature(name string) (Feature, bool) {
+	i := slices.Index(featureNames[:], name)
+	return Feature(i), i >= 0
+}
+
+// Vector holds the features of one account, indexed by [Feature]; an
+// unknown feature is an unknown [segment.Num].
+type Vector [NumFeatures]segment.Num
+
+// Get returns feature f and whether it is known.
+func (v *Vector) Get(f Feature) (float64, bool) { return v[f].Get() }
+
+// Options says how [Features] reads an account's records.
+type Options struct {
+	// AsOf is the date the windows end at; records after it are ignored.
+	// Zero means the account's own latest record.
+	AsOf time.Time `json:"as_of,omitzero"`
+	// WindowDays is the length of the window, in days; 0 means 365.
+	WindowDays int `json:"window_days,omitempty"`
+	// TrendDays is the length of each of the two trend periods, in days;
+	// 0 means 90.
+	TrendDays int `json:"trend_days,omitempty"`
+	// SlopeMonths is the number of months UsageSlope looks back; 0 means 12.
+	SlopeMonths int `json:"slope_months,omitempty"`
+	// KnownFeatures is the number of product features FeatureBreadth
+	// divides by; 0 leaves FeatureBreadth unknown.
+	KnownFeatures int `json:"known_features,omitempty"`
+	// PremiumLines names the product lines that count as premium; nil
+	// judges each order by LinePrices.
+	PremiumLines []string `json:"premium_lines,omitempty"`
+	// LinePrices maps a product line to the unit price above which an
+	// order of it is premium (the Model fits the medians); an order of a
+	// line absent from it is not judged.
+	LinePrices map[string]float64 `json:"line_prices,omitempty"`
+}
+
+const (
+	day   = 24 * time.Hour
+	month = 30.436875 // days
+)
+
+func (o *Options) windowDays() int  { return defInt(o.WindowDays, 365) }
+func (o *Options) trendDays() int   { return defInt(o.TrendDays, 90) }
+func (o *Options) slopeMonths() int { return defInt(o.SlopeMonths, 12) }
+
+func defInt(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// Features computes the behavioral features of an account from its
+// records, as the Model does before it scores (see the [Feature]
+// constants for each definition). It does not validate the account (call
+// a.Validate first for untrusted input), never changes it and never reads
+// the clock.
+func Features(a *segment.Account, o Options) Vector {
+	var v Vector
+	asOf := o.AsOf
+	if asOf.IsZero() {
+		asOf = latestRecord(a)
+	}
+	features(a, asOf, &o, &v, nil)
+	return v
+}
+
+// latestRecord returns the time of the account's latest record.
+func latestRecord(a *segment.Account) time.Time {
+	var t time.Time
+	up := func(x time.Time) {
+		if x.After(t) {
+			t = x
+		}
+	}
+	for i := range a.Orders {
+		up(a.Orders[i].Time)
+	}
+	for i := range a.Subscriptions {
+		up(a.Subscriptions[i].Start)
+	}
+	for i := range a.Usage {
+		up(a.Usage[i].Time)
+	}
+	for i := range a.Events {
+		up(a.Events[i].Time)
+	}
+	return t
+}
+
+func days(d time.Duration) float64 { return d.Hours() / 24 }
+
+// symChange is (r − p) / (r + p), known when r + p > 0.
+func symChange(r, p float64) segment.Num {
+	if r+p <= 0 {
+		return segment.Num{}
+	}
+	return segment.N((r - p) / (r + p))
+}
+
+// activity accumulates one usage series.
+type activity struct {
+	any           bool
+	recent, prior float64
+	first         float64 // days before asOf of the first record
+	months        [maxSlopeMonths]float64
+}
+
+const maxSlopeMonths = 36
+
+func (s *activity) add(ago float64, trend float64, v float64, slopeMonths int) {
+	if !s.any || ago > s.first {
+		s.first = ago
+	}
+	s.any = true
+	switch {
+	case ago < trend:
+		s.recent += v
+	case ago < 2*trend:
+		s.prior += v
+	}
+	if b := int(ago / month); b < slopeMonths {
+		s.months[b] += v
+	}
+}
+
+// slope fits ln(1+x) on −b for the months from the first record on.
+func (s *activity) slope(slopeMonths int) segment.Num {
+	if !s.any {
+		return segment.Num{}
+	}
+	last := min(slopeMonths-1, int(s.first/month))
+	n := last + 1
+	if n < 3 {
+		return segment.Num{}
+	}
+	var sx, sy, sxx, sxy float64
+	for b := 0; b <= last; b++ {
+		x := -float64(b)
+		y := math.Log1p(math.Max(0, s.months[b]))
+		sx += x
+		sy += y
+		sxx += x * x
+		sxy += x * y
+	}
+	fn := float64(n)
+	den := fn*sxx - sx*sx
+	if den == 0 {
+		return segment.Num{}
+	}
+	return segment.N((fn*sxy - sx*sy) / den)
+}
+
+// features fills v from a's records up to asOf. lines, when not nil,
+// receives the net spend in the window per product line.
+func features(a *segment.Account, asOf time.Time, o *Options, v *Vector, lines map[string]float64) {
+	window := float64(o.windowDays())
+	trend := float64(o.trendDays())
+	slopeMonths := min(o.slopeMonths(), maxSlopeMonths)
+	*v = Vector{}
+
+	var first, lastAct, lastBuy time.Time
+	seen := func(t time.Time) {
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+	}
+	act := func(t time.Time) {
+		if t.After(lastAct) {
+			lastAct = t
+		}
+	}
+
+	// Orders.
+	var freq, gross, returned, discount, recent, prior, premium, judged float64
+	anyOrder := false
+	for i := range a.Orders {
+		od := &a.Orders[i]
+		if od.Time.After(asOf) {
+			continue
+		}
+		seen(od.Time)
+		ago := days(asOf.Sub(od.Time))
+		if od.Return {
+			if ago < window {
+				returned += od.Amount
+				if lines != nil {
+					lines[od.ProductLine] -= od.Amount
+				}
+			}
+			continue
+		}
+		anyOrder = true
+		act(od.Time)
+		if od.Time.After(lastBuy) {
+			lastBuy = od.Time
+		}
+		switch {
+		case ago < trend:
+			recent += od.Amount
+		case ago < 2*trend:
+			prior += od.Amount
+		}
+		if ago >= window {
+			continue
+		}
+		freq++
+		gross += od.Amount
+		discount += od.Discount
+		if lines != nil {
+			lines[od.ProductLine] += od.Amount
+		}
+		if o.PremiumLines != nil {
+			judged += od.Amount
+			if slices.Contains(o.PremiumLines, od.ProductLine) {
+				premium += od.Amount
+			}
+		} else if cut, ok := o.LinePrices[od.ProductLine]; ok && od.Quantity > 0 {
+			judged += od.Amount
+			if (od.Amount+od.Discount)/od.Quantity > cut {
+				premium += od.Amount
+			}
+		}
+	}
+	if anyOrder {
+		v[RecencyDays] = segment.N(days(asOf.Sub(lastBuy)))
+	}
+	v[Frequency] = segment.N(freq)
+	v[Monetary] = segment.N(math.Max(0, gross-returned))
+	v[SpendTrend] = symChange(recent, prior)
+	if gross > 0 {
+		v[ReturnShare] = segment.N(math.Min(1, returned/gross))
+		v[DiscountShare] = segment.N(discount / (gross + discount))
+	}
+	if judged > 0 {
+		v[PremiumShare] = segment.N(premium / judged)
+	}
+
+	// Subscriptions.
+	var mrr, mrrBefore, subSeats float64
+	before := asOf.Add(-time.Duration(trend * float64(day)))
+	anySub := false
+	for i := range a.Subscriptions {
+		s := &a.Subscriptions[i]
+		if s.Start.After(asOf) {
+			continue
+		}
+		anySub = true
+		seen(s.Start)
+		if s.End.IsZero() || s.End.After(asOf) {
+			mrr += s.Monthly
+			subSeats += float64(s.Seats)
+		}
+		if !s.Start.After(before) && (s.End.IsZero() || s.End.After(before)) {
+			mrrBefore += s.Monthly
+		}
+	}
+	if anySub {
+		v[MRR] = segment.N(mrr)
+		v[MRRTrend] = symChange(mrr, mrrBefore)
+	}
+
+	// Usage.
+	var logins, active, feats activity
+	var usedT, purT, actT time.Time
+	var used, purchased, activeLast float64
+	haveUsed, havePur, haveActive, usageInWindow := false, false, false, false
+	var featSeen []string
+	for i := range a.Usage {
+		u := &a.Usage[i]
+		if u.Time.After(asOf) {
+			continue
+		}
+		seen(u.Time)
+		if u.Value > 0 {
+			act(u.Time)
+		}
+		agoD := days(asOf.Sub(u.Time))
+		inWindow := agoD < window
+		usageInWindow = usageInWindow || inWindow
+		switch {
+		case u.Metric == segment.MetricLogins:
+			logins.add(agoD, trend, u.Value, slopeMonths)
+		case u.Metric == segment.MetricActiveUsers:
+			active.add(agoD, trend, u.Value, slopeMonths)
+			if inWindow && (!haveActive || !u.Time.Before(actT)) {
+				activeLast, actT, haveActive = u.Value, u.Time, true
+			}
+		case u.Metric == segment.MetricSeatsUsed:
+			if inWindow && (!haveUsed || !u.Time.Before(usedT)) {
+				used, usedT, haveUsed = u.Value, u.Time, true
+			}
+		case u.Metric == segment.MetricSeatsPurchased:
+			if inWindow && (!havePur || !u.Time.Before(purT)) {
+				purchased, purT, havePur = u.Value, u.Time, true
+			}
+		case strings.HasPrefix(u.Metric, segment.MetricFeaturePrefix):
+			feats.add(agoD, trend, u.Value, slopeMonths)
+			if inWindow && u.Value > 0 && !slices.Contains(featSeen, u.Metric) {
+				featSeen = append(featSeen, u.Metric)
+			}
+		}
+	}
+	series := &active
+	if !series.any {
+		series = &logins
+	}
+	if !series.any {
+		series = &feats
+	}
+	if series.any {
+		v[UsageTrend] = symChange(series.recent, series.prior)
+		v[UsageSlope] = series.slope(slopeMonths)
+	}
+	if !haveUsed && haveActive {
+		used, haveUsed = activeLast, true
+	}
+	if haveUsed {
+		den := subSeats
+		if havePur {
+			den = purchased
+		}
+		if den > 0 {
+			v[SeatUtilization] = segment.N(math.Min(3, math.Max(0, used)/den))
+		}
+	}
+	if usageInWindow && o.KnownFeatures > 0 {
+		v[FeatureBreadth] = segment.N(math.Min(1, float64(len(featSeen))/float64(o.KnownFeatures)))
+	}
+
+	// Events.
+	var eng, content, tickets float64
+	var chans []string
+	for i := range a.Events {
+		e := &a.Events[i]
+		if e.Time.After(asOf) {
+			continue
+		}
+		seen(e.Time)
+		act(e.Time)
+		if days(asOf.Sub(e.Time)) >= window {
+			continue
+		}
+		if e.Kind == segment.EventTicket {
+			tickets++
+			continue
+		}
+		eng++
+		switch e.Kind {
+		case segment.EventContent, segment.EventWebinar, segment.EventEmail:
+			content++
+		}
+		if e.Channel != "" && !slices.Contains(chans, e.Channel) {
+			chans = append(chans, e.Channel)
+		}
+	}
+	per := window / 30
+	v[Engagement] = segment.N(eng / per)
+	v[ContentEngagement] = segment.N(content / per)
+	v[Channels] = segment.N(float64(len(chans)))
+	span := window
+	if !first.IsZero() {
+		span = math.Max(30, math.Min(window, days(asOf.Sub(first))))
+	}
+	v[TicketRate] = segment.N(tickets / (span / 30))
+
+	if !first.IsZero() {
+		v[TenureDays] = segment.N(days(asOf.Sub(first)))
+	}
+	if !lastAct.IsZero() {
+		v[InactiveDays] = segment.N(days(asOf.Sub(lastAct)))
+	}
+}
