@@ -11,7 +11,7 @@ import (
 func TestConformance(t *testing.T) {
 	segmenttest.Run(t, segmenttest.Config{
 		New: func(workers int) segment.Segmenter {
-			s, err := propensity.New(propensity.Config{Seed: 1, Workers: workers, Numbers: []string{"intent_score"}, Text: []string{"territory"}})
+			s, err := propensity.New(propensity.Config{Seed: 1, Workers: workers, Cs: []float64{0.1, 1}, Numbers: []string{"intent_score"}, Text: []string{"territory"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -23,7 +23,7 @@ func TestConformance(t *testing.T) {
 func TestConformanceLookalike(t *testing.T) {
 	segmenttest.Run(t, segmenttest.Config{
 		New: func(workers int) segment.Segmenter {
-			s, err := propensity.NewLookalike(propensity.Config{Seed: 1, Workers: workers}, bigCustomer)
+			s, err := propensity.NewLookalike(propensity.Config{Seed: 1, Workers: workers, C: 1}, bigCustomer)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -35,7 +35,7 @@ func TestConformanceLookalike(t *testing.T) {
 func TestConformanceCrossSell(t *testing.T) {
 	segmenttest.Run(t, segmenttest.Config{
 		New: func(workers int) segment.Segmenter {
-			s, err := propensity.NewCrossSell(propensity.Config{Seed: 1, Workers: workers, MinBuyers: 10, Cs: []float64{1}})
+			s, err := propensity.NewCrossSell(propensity.Config{Seed: 1, Workers: workers, MinBuyers: 10, C: 1, Leakage: propensity.LeakOff})
 			if err != nil {
 				t.Fatal(err)
 			}

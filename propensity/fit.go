@@ -568,26 +568,24 @@ func (f *fitter) bands(p []float64, y []int, target string) []Band {
 		}
 		cuts = []cut{{"hot", "Hot", hot}, {"warm", "Warm", warm}, {"cold", "Cold", 0}}
 	}
-	prefix, what := "", "convert"
+	prefix, what := "", "converted"
 	switch f.kindOf(target) {
 	case Lookalike:
 		prefix, what = "lookalike-", "are best customers"
 	}
 	bands := make([]Band, len(cuts))
-	upper := 1.0
 	for b, ct := range cuts {
 		bands[b] = Band{ID: Method + "/" + prefix + ct.slug, Name: ct.name, Min: ct.min}
 		if b > 0 && ct.min > bands[b-1].Min {
 			bands[b].Min = bands[b-1].Min
 		}
-		_ = upper
 	}
 	for i, v := range p {
 		b := bandOf(bands, v)
 		bands[b].Accounts++
 		bands[b].Positives += y[i]
 	}
-	upper = 1
+	upper := 1.0
 	for b := range bands {
 		if bands[b].Accounts > 0 {
 			bands[b].Rate = float64(bands[b].Positives) / float64(bands[b].Accounts)
@@ -595,7 +593,7 @@ func (f *fitter) bands(p []float64, y []int, target string) []Band {
 			bands[b].Rate = (bands[b].Min + upper) / 2
 		}
 		upper = bands[b].Min
-		bands[b].Description = fmt.Sprintf("accounts with p ≥ %.3f; %.0f%% of the fitted ones in it %s (out of fold)", bands[b].Min, 100*bands[b].Rate, what)
+		bands[b].Description = fmt.Sprintf("probability ≥ %.3f; %.0f%% of the fitted accounts in this band %s (measured out of fold)", bands[b].Min, 100*bands[b].Rate, what)
 	}
 	return bands
 }
@@ -644,19 +642,11 @@ func (f *fitter) screen(ctx context.Context, y []int, num, cat []Field, x *mat.D
 		if pos < k || len(rows)-pos < k {
 			return nil
 		}
-		if spec.Numeric != nil {
-			xs := mat.NewDense(len(rows), 1, nil)
-			for r, i := range rows {
-				xs.Set(r, 0, data.X.At(i, 0))
-			}
-			data.X = xs
-		} else {
-			col := make([]string, len(rows))
-			for r, i := range rows {
-				col[r] = data.Cat[0][i]
-			}
-			data.Cat = [][]string{col}
+		col := make([]string, len(rows))
+		for r, i := range rows {
+			col[r] = data.Cat[0][i]
 		}
+		data.Cat = [][]string{col}
 		data.Y = yy
 		res, err := classify.CrossValidate(ctx, data, classify.CVConfig{Folds: k, Seed: f.c.Seed, Features: &spec, NoRefit: true, Workers: f.c.Workers})
 		if err != nil {
@@ -672,20 +662,26 @@ func (f *fitter) screen(ctx context.Context, y []int, num, cat []Field, x *mat.D
 		if !keepNum[j] {
 			continue
 		}
-		var rows []int
+		// A model of one numeric column ranks the accounts by its value,
+		// one way or the other: its AUC is the value's, no fit needed.
+		var yy []int
+		var v []float64
+		pos := 0
 		for r := range y {
-			if !math.IsNaN(x.At(r, j)) {
-				rows = append(rows, r)
+			if xv := x.At(r, j); !math.IsNaN(xv) {
+				yy = append(yy, y[r])
+				v = append(v, xv)
+				pos += y[r]
 			}
 		}
-		s := fd.spec()
-		s.Impute, s.Indicator = cluster.ImputeNone, false
-		if s.Scale == cluster.ScaleNone {
-			s.Scale = cluster.ScaleStandard
+		if pos < k || len(yy)-pos < k {
+			continue
 		}
-		if err := one(fd.name(), rows, classify.FeatureSpec{Numeric: []cluster.ColumnSpec{s}}, classify.Data{X: column(x, j)}); err != nil {
-			return nil, err
+		a, err := classify.ROCAUC(yy, v, nil)
+		if err != nil {
+			return nil, fmt.Errorf("propensity: leakage screen of %q: %w", fd.name(), err)
 		}
+		out = append(out, FieldAUC{Field: fd.name(), AUC: max(a, 1-a), Known: len(yy)})
 	}
 	for j, fd := range cat {
 		if !keepCat[j] {
@@ -704,14 +700,4 @@ func (f *fitter) screen(ctx context.Context, y []int, num, cat []Field, x *mat.D
 	}
 	slices.SortStableFunc(out, func(a, b FieldAUC) int { return cmp.Compare(b.AUC, a.AUC) })
 	return out, nil
-}
-
-// column returns column j of x as a one-column matrix.
-func column(x *mat.Dense, j int) *mat.Dense {
-	n, _ := x.Dims()
-	c := mat.NewDense(n, 1, nil)
-	for i := range n {
-		c.Set(i, 0, x.At(i, j))
-	}
-	return c
 }

@@ -63,6 +63,9 @@ func leadsMapping() segment.CSVMapping {
 // file is absent.
 func readLeads(tb testing.TB) []segment.Account {
 	tb.Helper()
+	if raceEnabled {
+		tb.Skip("the leads checks run without -race (minutes under the race detector)")
+	}
 	f, err := os.Open(leadsCSV)
 	if errors.Is(err, os.ErrNotExist) {
 		tb.Skipf("leads data absent (%s)", leadsCSV)

@@ -39,7 +39,7 @@ func newSeg(t *testing.T, c propensity.Config) *propensity.Segmenter {
 // out-of-fold AUC comes close to that of the true probabilities, and its
 // probabilities follow them.
 func TestPlanted(t *testing.T) {
-	accts, truth := segmenttest.Generate(segmenttest.GenConfig{N: 2000, Seed: 7})
+	accts, truth := segmenttest.Generate(segmenttest.GenConfig{N: 1500, Seed: 7})
 	m := fit(t, newSeg(t, propensity.Config{Numbers: []string{"intent_score"}, Text: []string{"territory"}, Exclude: []string{ourProduct}}), accts)
 	var y []int
 	var pTrue, pModel []float64
@@ -140,7 +140,7 @@ func TestAssignment(t *testing.T) {
 // leaves the model unchanged (with a fixed as-of date).
 func TestUnknownOutcomeNotFitted(t *testing.T) {
 	accts := segmenttest.Accounts(400, 5)
-	c := propensity.Config{AsOf: segmenttest.Reference, Seed: 1}
+	c := propensity.Config{AsOf: segmenttest.Reference, Seed: 1, C: 1}
 	m1 := fit(t, newSeg(t, c), accts)
 	extra := slices.Clone(accts)
 	for i := range 50 {
@@ -183,7 +183,7 @@ func TestDecilesAndThresholds(t *testing.T) {
 }
 
 func TestLeakageSynthetic(t *testing.T) {
-	accts := segmenttest.Accounts(800, 4)
+	accts := segmenttest.Accounts(600, 4)
 	m := fit(t, newSeg(t, propensity.Config{C: 1, LeakageAUC: 0.8}), accts)
 	require.NotEmpty(t, m.Leakage)
 	assert.Equal(t, ourProduct, m.Leakage[0].Field)
@@ -315,7 +315,7 @@ func TestWilson(t *testing.T) {
 }
 
 func TestLookalike(t *testing.T) {
-	accts := segmenttest.Accounts(1500, 6)
+	accts := segmenttest.Accounts(1000, 6)
 	s, err := propensity.NewLookalike(propensity.Config{C: 1, Exclude: []string{ourProduct}}, bigCustomer)
 	require.NoError(t, err)
 	m := fit(t, s, accts)
@@ -330,7 +330,7 @@ func TestLookalike(t *testing.T) {
 }
 
 func TestCrossSell(t *testing.T) {
-	accts := segmenttest.Accounts(1500, 8)
+	accts := segmenttest.Accounts(1000, 8)
 	s, err := propensity.NewCrossSell(propensity.Config{C: 1})
 	require.NoError(t, err)
 	m := fit(t, s, accts)

@@ -1,0 +1,5 @@
+//go:build !race
+
+package propensity_test
+
+const raceEnabled = false
