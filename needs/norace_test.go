@@ -1,0 +1,5 @@
+//go:build !race
+
+package needs_test
+
+const raceEnabled = false
