@@ -220,3 +220,21 @@ func TestFeatures(t *testing.T) {
 	assert.ErrorIs(t, f.TransformRow(row[:2], num.RawRowView(0), []string{"x"}), classify.ErrInvalidInput, "short dst")
 	assert.ErrorIs(t, f.TransformRow(row, []float64{1, math.Inf(1)}, []string{"x"}), cluster.ErrInvalidInput, "Inf")
 }
+
+func TestCrossValidateCategoricalOnly(t *testing.T) {
+	n := 300
+	cat := [][]string{make([]string, n), make([]string, n)}
+	y := make([]int, n)
+	for i := range n {
+		cat[0][i] = []string{"web", "event", "referral"}[i%3]
+		cat[1][i] = []string{"EU", "US"}[i%2]
+		if i%3 == 2 || (i%3 == 0 && i%4 == 0) {
+			y[i] = 1
+		}
+	}
+	spec := classify.FeatureSpec{Categorical: []string{"source", "region"}}
+	res, err := classify.CrossValidate(context.Background(), classify.Data{Cat: cat, Y: y}, classify.CVConfig{Features: &spec})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"source=event", "source=referral", "source=web", "source=other", "region=EU", "region=US", "region=other"}, res.Model.Features)
+	assert.Greater(t, res.Scores.AUC, 0.8, "referral converts")
+}

@@ -223,3 +223,19 @@ func ExampleFitFeatures() {
 	// [employees employees_missing sector=retail sector=software sector=other]
 	// [4.796 1.000 0.000 0.000 1.000]
 }
+
+// Every metric of a set of predicted probabilities at once (the same
+// figures as scikit-learn's roc_auc_score, average_precision_score,
+// log_loss and brier_score_loss).
+func ExampleEvaluate() {
+	y := []int{0, 0, 1, 1, 0, 1, 0, 1}
+	p := []float64{0.1, 0.3, 0.35, 0.8, 0.4, 0.9, 0.2, 0.6}
+	s, err := classify.Evaluate(y, p, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("AUC %.4f, AP %.4f, log loss %.4f, Brier %.4f, KS %.2f\n", s.AUC, s.AveragePrecision, s.LogLoss, s.Brier, s.KS)
+	// Output:
+	// AUC 0.9375, AP 0.9500, log loss 0.3856, Brier 0.1166, KS 0.75
+}

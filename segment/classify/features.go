@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"errors"
 	"fmt"
 
 	"gonum.org/v1/gonum/mat"
@@ -71,12 +72,12 @@ func fitFeatures(spec FeatureSpec, num mat.Matrix, cat [][]string) (*Features, e
 	var err error
 	if len(spec.Numeric) > 0 {
 		if f.Numeric, err = cluster.FitPipeline(spec.Numeric, num); err != nil {
-			return nil, fmt.Errorf("classify: features: %w", err)
+			return nil, clusterErr(err)
 		}
 	}
 	if len(spec.Categorical) > 0 {
 		if f.Categorical, err = cluster.FitOneHot(spec.OneHot, spec.Categorical, cat); err != nil {
-			return nil, fmt.Errorf("classify: features: %w", err)
+			return nil, clusterErr(err)
 		}
 	}
 	return f, nil
@@ -155,14 +156,14 @@ func (f *Features) TransformRow(dst, num []float64, cat []string) error {
 	k := f.numWidth()
 	if f.Numeric != nil {
 		if err := f.Numeric.TransformRow(dst[:k], num); err != nil {
-			return fmt.Errorf("classify: features: %w", err)
+			return clusterErr(err)
 		}
 	} else if len(num) != 0 {
 		return fmt.Errorf("classify: features: %d numeric values, want 0: %w", len(num), ErrInvalidInput)
 	}
 	if f.Categorical != nil {
 		if err := f.Categorical.TransformRow(dst[k:], cat); err != nil {
-			return fmt.Errorf("classify: features: %w", err)
+			return clusterErr(err)
 		}
 	} else if len(cat) != 0 {
 		return fmt.Errorf("classify: features: %d categorical values, want 0: %w", len(cat), ErrInvalidInput)
@@ -197,15 +198,24 @@ func (f *Features) Transform(num mat.Matrix, cat [][]string) (*mat.Dense, error)
 	// The pipeline and the encoding write into views of out, in place.
 	if f.Numeric != nil {
 		if err := f.Numeric.Transform(out.Slice(0, n, 0, k).(*mat.Dense), num); err != nil {
-			return nil, fmt.Errorf("classify: features: %w", err)
+			return nil, clusterErr(err)
 		}
 	}
 	if f.Categorical != nil {
 		if err := f.Categorical.Transform(out.Slice(0, n, k, f.Width()).(*mat.Dense), cat); err != nil {
-			return nil, fmt.Errorf("classify: features: %w", err)
+			return nil, clusterErr(err)
 		}
 	}
 	return out, nil
+}
+
+// clusterErr wraps an error of the clustering core's preprocessing so
+// that it matches this package's sentinel as well as the core's.
+func clusterErr(err error) error {
+	if errors.Is(err, cluster.ErrInvalidConfig) {
+		return fmt.Errorf("classify: features: %w (%w)", ErrInvalidConfig, err)
+	}
+	return fmt.Errorf("classify: features: %w (%w)", ErrInvalidInput, err)
 }
 
 // subsetRaw returns the given rows of raw columns.

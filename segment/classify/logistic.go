@@ -19,6 +19,11 @@ const LogisticModelVersion = 1
 // [SolverAuto] fits an L2 model by Newton's method; above it, L-BFGS.
 const NewtonMaxFeatures = 512
 
+// HessianMaxFeatures is the largest number of features SolverNewton and
+// SolverCD accept: both hold the (d+1)×(d+1) Hessian, 134 MB at 4,096.
+// Above it, L1 and elastic net are refused and L2 needs L-BFGS.
+const HessianMaxFeatures = 4096
+
 // Defaults of [LogisticConfig].
 const (
 	DefaultC       = 1.0
@@ -252,7 +257,11 @@ func fitRows(ctx context.Context, src *source, rows []int, cfg LogisticConfig) (
 	theta := make([]float64, dz.d+1)
 	theta[dz.d] = math.Log(dz.posShare / (1 - dz.posShare))
 	var st solveStats
-	switch cfg.solver(dz.d) {
+	solver := cfg.solver(dz.d)
+	if solver != SolverLBFGS && dz.d > HessianMaxFeatures {
+		return nil, fmt.Errorf("classify: logistic: solver %s takes at most %d features, got %d: %w", solver, HessianMaxFeatures, dz.d, ErrInvalidConfig)
+	}
+	switch solver {
 	case SolverNewton:
 		st, err = solveNewton(obj, theta, cfg.Tol, cfg.MaxIter)
 	case SolverLBFGS:
