@@ -52,17 +52,25 @@
 // categorical features sector, M49 sub-region, customer type, and at most
 // [MaxTechFeatures] technology categories (uses / does not use), those
 // whose share of accounts is nearest one half. One categorical mismatch
-// costs Gamma (0.5 by default). When K is 0, k is chosen from 2 to MaxK
-// (8) by the highest mean silhouette (Rousseeuw 1987, [cluster.Silhouette])
-// of k-prototypes fits on a seeded sample of SampleSize accounts (2,000),
-// the silhouette taken on the distance whose square is the k-prototypes
-// cost; the final fit is on all the accounts. Segments are numbered largest
-// first and named from their profile: the employee band of their median
-// size, the sector and sub-region (or else region) held by at least
-// [NameShare] (40%) of them (else "Mixed sectors", "Mixed regions"), the customer type, and the technology
-// categories at least 60% of them use ("cloud-heavy"); segments that would
-// read alike add their median size ("Enterprise · Manufacturing, ~42,600
-// employees").
+// costs Gamma (0.5 by default). When K is 0, k-prototypes is fitted for k
+// from 2 to MaxK (8) on a seeded sample of SampleSize accounts (2,000), and
+// k is the knee of the cost curve (Kneedle, Satopää et al. 2011,
+// [cluster.Knee]); with ChooseBy [ChooseSilhouette], or when the curve has
+// no knee, the k of highest mean silhouette (Rousseeuw 1987,
+// [cluster.Silhouette]), taken on the distance whose square is the
+// k-prototypes cost. On strata's real and generated data the silhouette,
+// Calinski–Harabasz and Davies–Bouldin indices all peak at k = 2 (a split by
+// size: firmographics form a continuum, not separated clusters), while the
+// knee falls at 4 or 5, which also separates sectors and regions; hence the
+// default. The final fit is on all the accounts.
+//
+// Segments are numbered largest first and named from their profile: the
+// employee band of their median size, the sector and sub-region (or else
+// region) held by at least [NameShare] (40%) of them (else "Mixed sectors",
+// "Mixed regions"), the customer type, and the technology categories at
+// least 60% of them use ("cloud-heavy"); segments that would read alike add
+// their median size ("Enterprise · Mixed sectors · Northern America,
+// ~11,100 employees").
 //
 // # Lookalikes
 //

@@ -34,6 +34,16 @@ const (
 	DefaultGamma = 0.5
 )
 
+// The rules that choose k ([LearnedConfig].ChooseBy).
+const (
+	// ChooseElbow takes the knee of the k-prototypes cost against k
+	// (Kneedle, [cluster.Knee]), the point past which more segments buy
+	// little; where the curve has no knee, the silhouette decides.
+	ChooseElbow = "elbow"
+	// ChooseSilhouette takes the k of highest mean silhouette.
+	ChooseSilhouette = "silhouette"
+)
+
 // LearnedConfig configures the learned segmentation of [NewLearned]. It is
 // plain data; the zero value chooses k from 2 to DefaultMaxK.
 type LearnedConfig struct {
@@ -45,6 +55,9 @@ type LearnedConfig struct {
 	// MaxK is the largest k tried when K is 0; 0 means DefaultMaxK. The
 	// smallest is 2.
 	MaxK int `json:"max_k,omitempty"`
+	// ChooseBy is the rule that chooses k when K is 0: ChooseElbow (the
+	// default, "") or ChooseSilhouette.
+	ChooseBy string `json:"choose_by,omitempty"`
 	// SampleSize is the number of accounts, drawn at random, on which k is
 	// chosen; 0 means DefaultSampleSize.
 	SampleSize int `json:"sample_size,omitempty"`
@@ -73,6 +86,9 @@ func (c LearnedConfig) Validate() error {
 	}
 	if c.MaxK != 0 && (c.MaxK < 2 || c.MaxK > 100) {
 		bad("max_k is %d, not 0 or from 2 to 100", c.MaxK)
+	}
+	if c.ChooseBy != "" && c.ChooseBy != ChooseElbow && c.ChooseBy != ChooseSilhouette {
+		bad("choose_by is %q, not %q or %q", c.ChooseBy, ChooseElbow, ChooseSilhouette)
 	}
 	if c.SampleSize != 0 && (c.SampleSize < 50 || c.SampleSize > 20000) {
 		bad("sample_size is %d, not 0 or from 50 to 20,000", c.SampleSize)
@@ -161,8 +177,10 @@ type LearnedModel struct {
 	// List holds the segments, largest first.
 	List []segment.Segment `json:"segments"`
 	// KScores holds the mean silhouette of each k tried when k was chosen
-	// (index 0 is k = 2); nil when K was given.
+	// (index 0 is k = 2), and KCosts the k-prototypes cost on the sample;
+	// nil when K was given.
 	KScores []float64 `json:"k_scores,omitempty"`
+	KCosts  []float64 `json:"k_costs,omitempty"`
 
 	v        *vocab
 	techCats []int // by categorical column: vocab category index, −1 for non-tech
@@ -309,7 +327,7 @@ func (l *Learned) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (seg
 	k := c.K
 	if k == 0 {
 		var err error
-		k, m.KScores, err = chooseK(ctx, num, cat, kcfg, c)
+		k, m.KScores, m.KCosts, err = chooseK(ctx, num, cat, kcfg, c)
 		if err != nil {
 			return nil, err
 		}
@@ -431,8 +449,8 @@ func catRaw(a *segment.Account, f *facts) (sector, region, typ int32, techs uint
 }
 
 // chooseK fits k-prototypes for k = 2…MaxK on a random sample and returns
-// the k of highest mean silhouette, with the scores.
-func chooseK(ctx context.Context, num *mat.Dense, cat [][]int32, kcfg cluster.KPrototypesConfig, c LearnedConfig) (int, []float64, error) {
+// the k its rule chooses, with the silhouettes and costs.
+func chooseK(ctx context.Context, num *mat.Dense, cat [][]int32, kcfg cluster.KPrototypesConfig, c LearnedConfig) (int, []float64, []float64, error) {
 	n := len(cat)
 	if num != nil {
 		n, _ = num.Dims()
@@ -446,7 +464,7 @@ func chooseK(ctx context.Context, num *mat.Dense, cat [][]int32, kcfg cluster.KP
 		size = DefaultSampleSize
 	}
 	if n < 4 {
-		return 1, nil, nil
+		return 1, nil, nil, nil
 	}
 	// The sample: a seeded partial shuffle, in row order.
 	idx := make([]int, n)
@@ -478,7 +496,7 @@ func chooseK(ctx context.Context, num *mat.Dense, cat [][]int32, kcfg cluster.KP
 		}
 	}
 	emb := embedMixed(snum, scat, kcfg.Gamma)
-	var scores []float64
+	var scores, costs []float64
 	best, bestK := math.Inf(-1), 1
 	labels := make([]int, len(idx))
 	for k := 2; k <= maxK && k < len(idx); k++ {
@@ -491,21 +509,22 @@ func chooseK(ctx context.Context, num *mat.Dense, cat [][]int32, kcfg cluster.KP
 		}
 		if err != nil {
 			if isCtx(err) {
-				return 0, nil, fmt.Errorf("%s: fit: choosing k: %w", Method, err)
+				return 0, nil, nil, fmt.Errorf("%s: fit: choosing k: %w", Method, err)
 			}
-			return 0, nil, fmt.Errorf("%s: fit: choosing k: %w", Method, err)
+			return 0, nil, nil, fmt.Errorf("%s: fit: choosing k: %w", Method, err)
 		}
 		if err := km.PredictTo(labels, matOrNil(snum), scat); err != nil {
-			return 0, nil, fmt.Errorf("%s: fit: choosing k: %w", Method, err)
+			return 0, nil, nil, fmt.Errorf("%s: fit: choosing k: %w", Method, err)
 		}
 		sil, err := cluster.Silhouette(ctx, emb, labels, cluster.SilhouetteConfig{MaxExact: len(idx), Seed: c.Seed, Workers: c.Workers})
 		if err != nil {
 			if isCtx(err) {
-				return 0, nil, fmt.Errorf("%s: fit: choosing k: %w", Method, err)
+				return 0, nil, nil, fmt.Errorf("%s: fit: choosing k: %w", Method, err)
 			}
 			break // fewer than 2 clusters among the labels
 		}
 		scores = append(scores, sil.Score)
+		costs = append(costs, km.Cost)
 		if sil.Score > best {
 			best, bestK = sil.Score, k
 		}
@@ -513,7 +532,16 @@ func chooseK(ctx context.Context, num *mat.Dense, cat [][]int32, kcfg cluster.KP
 			c.Progress(segment.Progress{Method: Method, Stage: "choose-k", Done: k - 1, Total: maxK - 1})
 		}
 	}
-	return bestK, scores, nil
+	if c.ChooseBy != ChooseSilhouette && len(costs) >= 3 {
+		xs := make([]float64, len(costs))
+		for i := range xs {
+			xs[i] = float64(i + 2)
+		}
+		if i := cluster.Knee(xs, costs, 1); i >= 0 {
+			bestK = i + 2
+		}
+	}
+	return bestK, scores, costs, nil
 }
 
 // embedMixed returns the rows in a Euclidean space whose squared distance is the

@@ -11,6 +11,7 @@ import (
 
 	"github.com/strataseg/strata/firmographic"
 	"github.com/strataseg/strata/segment"
+	"github.com/strataseg/strata/segment/cluster"
 )
 
 const dataDir = "../../shared/data/companies/"
@@ -283,8 +284,23 @@ func TestLearnedFortune(t *testing.T) {
 
 func TestLearnedCompaniesChoosesK(t *testing.T) {
 	accts := companies(t)
-	m, as := assignAll(t, must(firmographic.NewLearned(firmographic.LearnedConfig{Seed: 1, SampleSize: 600})), accts)
+	// By default, the knee of the cost curve.
+	m, _ := assignAll(t, must(firmographic.NewLearned(firmographic.LearnedConfig{Seed: 1, SampleSize: 600})), accts)
 	lm := m.(*firmographic.LearnedModel)
+	require.Len(t, lm.KCosts, firmographic.DefaultMaxK-1, "k from 2 to 8 tried")
+	ks := []float64{2, 3, 4, 5, 6, 7, 8}
+	knee := cluster.Knee(ks, lm.KCosts, 1)
+	require.GreaterOrEqual(t, knee, 0, "costs %v", lm.KCosts)
+	assert.Len(t, lm.List, knee+2, "the knee of %v", lm.KCosts)
+	assert.Greater(t, len(lm.List), 2, "more than a split by size")
+	for i := 1; i < len(lm.KCosts); i++ {
+		assert.Less(t, lm.KCosts[i], lm.KCosts[i-1], "cost falls with k")
+	}
+
+	// With the silhouette rule, the k of highest silhouette: a split by
+	// size on this data.
+	m, as := assignAll(t, must(firmographic.NewLearned(firmographic.LearnedConfig{Seed: 1, SampleSize: 600, ChooseBy: firmographic.ChooseSilhouette})), accts)
+	lm = m.(*firmographic.LearnedModel)
 	require.Len(t, lm.KScores, firmographic.DefaultMaxK-1, "k from 2 to 8 tried")
 	best := slices.Index(lm.KScores, slices.Max(lm.KScores))
 	assert.Len(t, lm.List, best+2, "the k of highest silhouette")

@@ -171,7 +171,7 @@ func TestConfigErrors(t *testing.T) {
 	assert.ErrorContains(t, err, "more than 100000")
 	assert.NoError(t, firmographic.Config{}.Validate())
 
-	for i, c := range []firmographic.LearnedConfig{{K: -1}, {MaxK: 1}, {SampleSize: 10}, {Gamma: -1}, {Workers: -2}} {
+	for i, c := range []firmographic.LearnedConfig{{K: -1}, {MaxK: 1}, {SampleSize: 10}, {Gamma: -1}, {Workers: -2}, {ChooseBy: "vote"}} {
 		_, err := firmographic.NewLearned(c)
 		assert.ErrorIs(t, err, segment.ErrInvalidConfig, "learned config %d", i)
 	}
