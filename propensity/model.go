@@ -168,7 +168,7 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	}
 	b := bandOf(sc.Bands, p)
 	band := sc.Bands[b]
-	key, what := "p_convert", "converting"
+	key, what := "p_convert", "likely to convert"
 	if m.Kind == Lookalike {
 		key, what = "p_lookalike", "like the best customers"
 	}
@@ -179,7 +179,7 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 		Scores:    map[string]float64{key: p, "band_rate": band.Rate},
 	}
 	as.Reasons = append(as.Reasons, segment.Reason{
-		Text:  fmt.Sprintf("%.0f%% %s → %s (%.0f%% of fitted accounts in this band were, out of fold)", 100*p, what, band.Name, 100*band.Rate),
+		Text:  fmt.Sprintf("%.0f%% %s → %s (band rate %.0f%%, measured out of fold)", 100*p, what, band.Name, 100*band.Rate),
 		Field: key,
 	})
 	as.Reasons = append(as.Reasons, sc.reasons(a, &s, m.AsOf, contrib, 3)...)
