@@ -36,6 +36,29 @@
 // With a [FeatureSpec], the encoding is fitted on each fold's training
 // rows only.
 //
+// # Unknown values
+//
+// [Logistic] and the metrics take finite numbers only: a NaN or ±Inf is an
+// error naming its row and column, never a silent zero. Blanks are handled
+// before, by a [FeatureSpec]: a numeric column's spec says whether a
+// missing value is imputed (mean, median, mode; optionally with a 0/1
+// missing indicator so the model can tell imputed from observed) or an
+// error; a missing categorical value ("") encodes as all zeros, or as a
+// level of its own if the caller writes one (say "missing") before
+// encoding; a level unseen when fitting goes to the column's "other"
+// indicator by default.
+//
+// # Use from a method package
+//
+// Turn the accounts into raw columns — a numeric matrix with NaN for
+// blanks, categorical columns with "" for blanks — and 0/1 labels; call
+// [CrossValidate] with a [FeatureSpec], a grid of C and a [Calibration].
+// Keep the result's Features, Model and Calibrator in the method's model
+// (all plain JSON). To score one account: Features.TransformRow, then
+// Model.DecisionRow for the log-odds (Coef[j]·x[j] is feature j's push on
+// them, for reasons), then Calibrator.Apply for the probability. Report
+// OutOfFold through [Evaluate], [Gains] and [Reliability].
+//
 // # Errors
 //
 // Bad input is answered with an error, never a panic: a wrapped sentinel
