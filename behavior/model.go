@@ -510,6 +510,9 @@ func describe(f Feature, n segment.Num) string {
 	case TenureDays:
 		return fmt.Sprintf("on record for %s days", num(v))
 	case Frequency:
+		if v == 0 {
+			return "no purchases in the window"
+		}
 		return fmt.Sprintf("%s purchases in the window", num(v))
 	case Monetary:
 		return fmt.Sprintf("net spend %s in the window", num(v))
@@ -524,12 +527,21 @@ func describe(f Feature, n segment.Num) string {
 	case FeatureBreadth:
 		return fmt.Sprintf("%.0f%% of features adopted", 100*v)
 	case Engagement:
+		if v == 0 {
+			return "no interactions in the window"
+		}
 		return fmt.Sprintf("%.1f interactions a month", v)
 	case ContentEngagement:
+		if v == 0 {
+			return "no content views in the window"
+		}
 		return fmt.Sprintf("%.1f content views a month", v)
 	case Channels:
 		return fmt.Sprintf("%s channels", num(v))
 	case TicketRate:
+		if v == 0 {
+			return "no support tickets in the window"
+		}
 		return fmt.Sprintf("%.1f support tickets a month", v)
 	case ReturnShare:
 		return fmt.Sprintf("returns %.0f%% of purchases", 100*v)
