@@ -25,7 +25,11 @@ const roundoff = 1e-14
 
 // solveNewton minimizes a smooth objective (no L1 part) from theta, in
 // place, by Newton's method: the exact Hessian, a Cholesky solve, and a
-// backtracking (Armijo) line search.
+// backtracking (Armijo) line search. A factorized Hessian is reused for
+// the next steps while each full step at least quarters the gradient (the
+// chord or Shamanskii variant of Newton's method, Kelley 2003, "Solving
+// nonlinear equations with Newton's method", ch. 2.3): a step then costs a
+// gradient instead of a Hessian.
 func solveNewton(o *objective, theta []float64, tol float64, maxIter int) (solveStats, error) {
 	d1 := len(theta)
 	g := make([]float64, d1)
@@ -34,30 +38,68 @@ func solveNewton(o *objective, theta []float64, tol float64, maxIter int) (solve
 	trial := make([]float64, d1)
 	nb := newNewtonBuffers(d1)
 	var st solveStats
+	refresh, reused := true, 0
+	prevNorm := math.Inf(1)
 	for ; st.iterations < maxIter; st.iterations++ {
-		f, err := o.hessian(theta, g, h)
+		var f float64
+		var err error
+		if refresh {
+			f, err = o.hessian(theta, g, h)
+		} else {
+			f, err = o.lossGrad(theta, g)
+		}
 		if err != nil {
 			return st, err
 		}
-		if infNorm(g) <= tol {
+		gn := infNorm(g)
+		if gn <= tol {
 			st.converged = true
 			return st, nil
 		}
-		nb.step(step, h, g)
+		if !refresh && (gn > 0.25*prevNorm || reused >= 4) {
+			// The old Hessian no longer pulls its weight: refresh it.
+			if f, err = o.hessian(theta, g, h); err != nil {
+				return st, err
+			}
+			refresh = true
+		}
+		if refresh {
+			nb.factor(h)
+			reused = 0
+		} else {
+			reused++
+		}
+		nb.solve(step, g)
 		slope := dot(g, step)
+		if slope >= 0 && !refresh {
+			// Not a descent direction: retry with a fresh Hessian.
+			if f, err = o.hessian(theta, g, h); err != nil {
+				return st, err
+			}
+			nb.factor(h)
+			reused = 0
+			nb.solve(step, g)
+			slope = dot(g, step)
+		}
 		if -slope <= roundoff*math.Abs(f) {
 			// The Newton decrement is below the objective's rounding
 			// error: no step can do better.
 			st.converged = true
 			return st, nil
 		}
-		ok, err := lineSearch(o, theta, trial, step, f, slope, 0)
+		t, err := lineSearch(o, theta, trial, step, f, slope, 0)
 		if err != nil {
 			return st, err
 		}
-		if !ok {
-			return st, nil
+		if t == 0 {
+			if refresh {
+				return st, nil
+			}
+			refresh = true
+			continue
 		}
+		refresh = t < 1
+		prevNorm = gn
 	}
 	_, err := o.lossGrad(theta, g)
 	st.converged = err == nil && infNorm(g) <= tol
@@ -69,6 +111,7 @@ type newtonBuffers struct {
 	hh  []float64
 	sym *mat.SymDense
 	ch  mat.Cholesky
+	ok  bool
 	dst *mat.VecDense
 	rhs []float64
 }
@@ -80,26 +123,19 @@ func newNewtonBuffers(d1 int) *newtonBuffers {
 	return nb
 }
 
-// step solves H·step = −g for the symmetric H whose upper triangle is in
-// h, adding a growing ridge while H is not positive definite.
-func (nb *newtonBuffers) step(step, h, g []float64) {
-	d1 := len(g)
+// factor factorizes the symmetric H whose upper triangle is in h, adding a
+// growing ridge while H is not positive definite.
+func (nb *newtonBuffers) factor(h []float64) {
+	d1 := len(nb.rhs)
 	var diagMax float64
 	for j := range d1 {
 		diagMax = max(diagMax, h[j*d1+j])
 	}
 	copy(nb.hh, h)
-	for j, v := range g {
-		nb.rhs[j] = -v
-	}
-	rhs := mat.NewVecDense(d1, nb.rhs)
 	jitter := 0.0
 	for range 20 {
-		if nb.ch.Factorize(nb.sym) {
-			if err := nb.ch.SolveVecTo(nb.dst, rhs); err == nil || isCondition(err) {
-				copy(step, nb.dst.RawVector().Data)
-				return
-			}
+		if nb.ok = nb.ch.Factorize(nb.sym); nb.ok {
+			return
 		}
 		if jitter == 0 {
 			jitter = 1e-12 * max(diagMax, 1)
@@ -111,7 +147,19 @@ func (nb *newtonBuffers) step(step, h, g []float64) {
 			nb.hh[j*d1+j] += jitter
 		}
 	}
-	// Steepest descent as a last resort.
+}
+
+// solve writes −H⁻¹·g into step, or −g if H could not be factorized.
+func (nb *newtonBuffers) solve(step, g []float64) {
+	if nb.ok {
+		for j, v := range g {
+			nb.rhs[j] = -v
+		}
+		if err := nb.ch.SolveVecTo(nb.dst, mat.NewVecDense(len(g), nb.rhs)); err == nil || isCondition(err) {
+			copy(step, nb.dst.RawVector().Data)
+			return
+		}
+	}
 	for j := range step {
 		step[j] = -g[j]
 	}
@@ -123,9 +171,9 @@ func isCondition(err error) bool {
 }
 
 // lineSearch backtracks from theta along step until the objective (plus
-// l1·‖w‖₁) decreases enough, slope being its directional derivative, and
-// moves theta there. It reports false when no step decreases it.
-func lineSearch(o *objective, theta, trial, step []float64, f, slope, l1 float64) (bool, error) {
+// l1·‖w‖₁) decreases enough, slope being its directional derivative, moves
+// theta there and returns the step length; 0 when no step decreases it.
+func lineSearch(o *objective, theta, trial, step []float64, f, slope, l1 float64) (float64, error) {
 	d := len(theta) - 1
 	for t := 1.0; t > 1e-12; t /= 2 {
 		for j := range theta {
@@ -133,7 +181,7 @@ func lineSearch(o *objective, theta, trial, step []float64, f, slope, l1 float64
 		}
 		ft, err := o.lossGrad(trial, nil)
 		if err != nil {
-			return false, err
+			return 0, err
 		}
 		if l1 != 0 {
 			ft += l1 * norm1(trial[:d])
@@ -142,10 +190,10 @@ func lineSearch(o *objective, theta, trial, step []float64, f, slope, l1 float64
 		// full step that does not increase the objective beyond it.
 		if ft <= f+armijo*t*slope || (t == 1 && ft-f <= 1e-15*math.Abs(f)) {
 			copy(theta, trial)
-			return true, nil
+			return t, nil
 		}
 	}
-	return false, nil
+	return 0, nil
 }
 
 // solveLBFGS minimizes a smooth objective from theta, in place, with
@@ -289,11 +337,11 @@ func solveCD(o *objective, theta []float64, tol float64, maxIter int) (solveStat
 			trial[j] = theta[j] + delta[j]
 		}
 		slope += l1 * (norm1(trial[:d]) - wNorm)
-		ok, err := lineSearch(o, theta, trial, delta, f+l1*wNorm, slope, l1)
+		t, err := lineSearch(o, theta, trial, delta, f+l1*wNorm, slope, l1)
 		if err != nil {
 			return st, err
 		}
-		if !ok {
+		if t == 0 {
 			break
 		}
 	}
