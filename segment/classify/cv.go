@@ -261,7 +261,7 @@ func CrossValidate(ctx context.Context, data Data, cfg CVConfig) (*CVResult, err
 	err = run.do(total, func(t int) {
 		ci, f := t/k, t%k
 		lc := cfg.Logistic
-		lc.C, lc.Workers = cs[ci], 1
+		lc.C, lc.Workers, lc.Names = cs[ci], 1, nil
 		fd := folds[f]
 		m, ferr := fitRows(ctx, fd.train, fd.trainRows, lc)
 		if ferr != nil {
@@ -400,10 +400,8 @@ func prepareFolds(data Data, cfg CVConfig, tests [][]int, fold []int) ([]foldDat
 			return nil, err
 		}
 		for f := range folds {
-			folds[f] = foldData{train: src, trainRows: trainOf(f), test: src.data, stride: src.stride}
-			folds[f].testRows = tests[f]
-			// Test rows are read in place: index them by position.
-			folds[f].test, folds[f].stride = gatherRows(src, tests[f])
+			test, stride := gatherRows(src, tests[f])
+			folds[f] = foldData{train: src, trainRows: trainOf(f), test: test, stride: stride, testRows: tests[f]}
 		}
 		return folds, nil
 	}

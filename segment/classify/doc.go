@@ -13,8 +13,9 @@
 // unpenalized intercept, class weights ("balanced" or explicit) and sample
 // weights; on the same data its coefficients equal scikit-learn's
 // LogisticRegression's to the solvers' tolerance. L2 is fitted by Newton's
-// method (exact Hessian, Cholesky) up to [NewtonMaxFeatures] features and
-// by gonum's L-BFGS (Liu and Nocedal 1989) above; L1 and elastic net by a
+// method (exact Hessian, Cholesky, chord steps that reuse it; Kelley 2003)
+// up to [NewtonMaxFeatures] features and by gonum's L-BFGS (Liu and
+// Nocedal 1989) above; L1 and elastic net by a
 // proximal Newton method with coordinate descent (Friedman, Hastie and
 // Tibshirani 2010; Yuan, Ho and Lin 2012). Mostly-zero inputs (one-hot
 // columns) are stored row-compressed inside the fit.
@@ -57,7 +58,9 @@
 // (all plain JSON). To score one account: Features.TransformRow, then
 // Model.DecisionRow for the log-odds (Coef[j]·x[j] is feature j's push on
 // them, for reasons), then Calibrator.Apply for the probability. Report
-// OutOfFold through [Evaluate], [Gains] and [Reliability].
+// the out-of-fold probabilities (OutOfFoldP) through [Evaluate], [Gains]
+// and [Reliability]; calibrated ones (Calibrator.Apply of OutOfFold) are
+// slightly optimistic, the calibrator having been fitted on them.
 //
 // # Errors
 //

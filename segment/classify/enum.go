@@ -51,8 +51,9 @@ const (
 	SolverAuto Solver = iota
 	// SolverNewton is Newton's method (iteratively reweighted least squares)
 	// with a backtracking line search and a Cholesky solve of the exact
-	// Hessian: quadratic convergence, O(n·d²) per iteration, for L2 or no
-	// penalty.
+	// Hessian, reused for cheap chord steps while they converge fast:
+	// O(n·d²) per Hessian (O(n·k²) for k non-zeros per row on sparse
+	// data), a handful of Hessians per fit, for L2 or no penalty.
 	SolverNewton
 	// SolverLBFGS is gonum's limited-memory BFGS (Liu and Nocedal 1989,
 	// "On the limited memory BFGS method for large scale optimization"),
