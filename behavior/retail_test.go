@@ -173,7 +173,7 @@ func readLines(tb testing.TB) []invoice {
 type retailFig struct {
 	n, churned          int
 	healthAUC, learnAUC float64
-	learnSD             float64
+	recencyAUC          float64           // recency alone, for comparison
 	lifecycle, rfm      map[string][2]int // segment name → accounts, churned
 }
 
@@ -213,6 +213,13 @@ func retailCheck(t *testing.T, accts []segment.Account) retailFig {
 	fig.healthAUC, err = classify.ROCAUC(y, risk, nil)
 	require.NoError(t, err)
 	fig.rfm, _ = segRates(Config{AsOf: retailCutoff, Churn: ChurnHealth, Scheme: RFM})
+	rec := make([]float64, len(accts))
+	for i := range accts {
+		v := Features(&accts[i], Options{AsOf: retailCutoff})
+		rec[i], _ = v.Get(RecencyDays)
+	}
+	fig.recencyAUC, err = classify.ROCAUC(y, rec, nil)
+	require.NoError(t, err)
 
 	s, err := New(Config{AsOf: retailCutoff, Churn: ChurnLearned, Seed: 1})
 	require.NoError(t, err)
@@ -225,7 +232,7 @@ func retailCheck(t *testing.T, accts []segment.Account) retailFig {
 }
 
 func (f retailFig) log(t *testing.T) {
-	t.Logf("%d customers, %d churned (%.1f%%); churn AUC health %.3f, learned (5-fold out of fold) %.3f", f.n, f.churned, 100*float64(f.churned)/float64(f.n), f.healthAUC, f.learnAUC)
+	t.Logf("%d customers, %d churned (%.1f%%); churn AUC health %.3f, learned (5-fold out of fold) %.3f; recency alone %.3f", f.n, f.churned, 100*float64(f.churned)/float64(f.n), f.healthAUC, f.learnAUC, f.recencyAUC)
 	for _, tab := range []struct {
 		name string
 		m    map[string][2]int
@@ -251,6 +258,7 @@ func (f retailFig) assert(t *testing.T) {
 	assert.Greater(t, f.healthAUC, 0.68, "health model churn AUC")
 	assert.Greater(t, f.learnAUC, 0.71, "learned churn AUC, out of fold")
 	assert.Greater(t, f.learnAUC, f.healthAUC, "the learned model beats the health model")
+	assert.Greater(t, f.healthAUC, f.recencyAUC, "the health model beats recency alone")
 	lc := f.lifecycle
 	assert.Greater(t, rate(lc["At risk"]), rate(lc["Watch"]), "At risk churns more than Watch")
 	assert.Greater(t, rate(lc["Watch"]), rate(lc["Healthy"]), "Watch churns more than Healthy")
