@@ -153,6 +153,9 @@ func TestConfigValidate(t *testing.T) {
 	}
 	_, err = New(Config{Churn: ChurnModel(7)})
 	assert.ErrorIs(t, err, segment.ErrInvalidConfig)
+	err = Config{TrendDays: 200}.Validate()
+	assert.ErrorIs(t, err, segment.ErrInvalidConfig, "two periods of 200 days exceed the default window of 365")
+	assert.Contains(t, err.Error(), "TrendDays")
 
 	var s Scheme
 	require.NoError(t, json.Unmarshal([]byte(`"RFM"`), &s))
@@ -250,6 +253,22 @@ func TestWeights(t *testing.T) {
 	assert.Contains(t, fields, "ticket_rate")
 	assert.Equal(t, "ticket_rate", al.Reasons[1].Field, "the only churn driver comes first after the segment's reason")
 	assert.Positive(t, al.Reasons[1].Effect)
+}
+
+func TestProgress(t *testing.T) {
+	var stages []string
+	c := Config{Seed: 1, Churn: ChurnLearned, Scheme: Clusters, K: 2, Progress: func(p segment.Progress) {
+		if p.Method != "behavior" {
+			t.Errorf("progress from method %q", p.Method)
+		}
+		if len(stages) == 0 || stages[len(stages)-1] != p.Stage {
+			stages = append(stages, p.Stage)
+		}
+	}}
+	m := fitModel(t, c, segmenttest.Accounts(300, 8))
+	assert.Equal(t, "features", stages[0])
+	assert.Contains(t, stages, "churn")
+	assert.Nil(t, m.Config.Progress, "the Model keeps no callback")
 }
 
 func TestLearnedNeedsLabels(t *testing.T) {

@@ -265,8 +265,9 @@ type Config struct {
 	// Workers is the number of goroutines of Fit; 0 means GOMAXPROCS. The
 	// Model does not depend on it.
 	Workers int `json:"workers,omitempty"`
-	// Progress, when not nil, is called from the calling goroutine as Fit
-	// advances.
+	// Progress, when not nil, is called as Fit advances (stages
+	// "features", "churn fold", "churn refit", "churn", "clusters …"),
+	// from one goroutine at a time.
 	Progress func(segment.Progress) `json:"-"`
 }
 
@@ -334,8 +335,8 @@ func (c Config) Validate() error {
 	if c.SlopeMonths != 0 && c.SlopeMonths < 3 {
 		bad("SlopeMonths", c.SlopeMonths, "a slope needs at least 3 months")
 	}
-	if c.TrendDays > 0 && c.WindowDays > 0 && 2*c.TrendDays > c.WindowDays {
-		bad("TrendDays", c.TrendDays, fmt.Sprintf("two trend periods exceed the window of %d days", c.WindowDays))
+	if w, tr := defInt(c.WindowDays, 365), defInt(c.TrendDays, 90); c.WindowDays >= 0 && c.TrendDays >= 0 && 2*tr > w {
+		bad("TrendDays", tr, fmt.Sprintf("two trend periods exceed the window of %d days", w))
 	}
 	if c.K != 0 && c.MaxK != 0 && c.K > c.MaxK {
 		bad("K", c.K, fmt.Sprintf("above MaxK %d", c.MaxK))

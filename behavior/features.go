@@ -127,9 +127,20 @@ func FeatureNames() []string { return slices.Clone(featureNames[:]) }
 
 // ParseFeature returns the feature of a name, as String writes it.
 func ParseFeature(name string) (Feature, bool) {
-	i := slices.Index(featureNames[:], name)
-	return Feature(i), i >= 0
+	f, ok := featureIndex[name]
+	if !ok {
+		return -1, false
+	}
+	return f, true
 }
+
+var featureIndex = func() map[string]Feature {
+	m := make(map[string]Feature, NumFeatures)
+	for i, n := range featureNames {
+		m[n] = Feature(i)
+	}
+	return m
+}()
 
 // Vector holds the features of one account, indexed by [Feature]; an
 // unknown feature is an unknown [segment.Num].

@@ -102,6 +102,16 @@ type Clustering struct {
 // Segments lists the segments the Model assigns, in a stable order.
 func (m *Model) Segments() []segment.Segment { return m.Segs }
 
+// Features returns the features of an account as the Model reads them:
+// [Features] with the Model's Options (its as-of date, windows, known
+// product features and premium rule). Like Features, it does not validate
+// the account.
+func (m *Model) Features(a *segment.Account) Vector {
+	var v Vector
+	features(a, m.Options.AsOf, &m.Options, &v, nil)
+	return v
+}
+
 // Segment IDs of the Lifecycle scheme.
 const (
 	IDExpand  = "behavior/expand"

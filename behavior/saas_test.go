@@ -116,7 +116,7 @@ func TestSaaSLoad(t *testing.T) {
 	assert.Len(t, mm.KnownFeatures, 40, "distinct feature_name values")
 	withUsage, breadth, mrr := 0, 0, 0
 	for i := range accts {
-		v := Features(&accts[i], mm.Options)
+		v := mm.Features(&accts[i])
 		_, ok := v.Get(SeatUtilization)
 		assert.False(t, ok, "account %s: no seats_used records, so utilization is unknown, not 0", accts[i].ID)
 		if len(accts[i].Usage) > 0 {
