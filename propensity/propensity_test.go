@@ -369,3 +369,13 @@ func TestCancel(t *testing.T) {
 	_, err := newSeg(t, propensity.Config{}).Fit(ctx, slices.Values(segmenttest.Accounts(50, 1)))
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+func TestProgress(t *testing.T) {
+	var stages []string
+	c := propensity.Config{C: 1, Workers: 1, Progress: func(p segment.Progress) {
+		assert.Equal(t, propensity.Method, p.Method)
+		stages = append(stages, p.Stage)
+	}}
+	fit(t, newSeg(t, c), segmenttest.Accounts(300, 1))
+	assert.Len(t, stages, 6, "five folds and the refit")
+}
