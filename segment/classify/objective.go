@@ -81,7 +81,7 @@ func (o *objective) lossGrad(theta, grad []float64) (float64, error) {
 			zk, y := z[k-lo], dz.y[k]
 			// One exponential serves the loss and the probability.
 			e := math.Exp(-math.Abs(zk))
-			f += sw * (math.Log1p(e) + max(zk, 0) - y*zk)
+			f += sw * (log1pUnit(e) + max(zk, 0) - y*zk)
 			p := 1 / (1 + e)
 			if zk < 0 {
 				p = e / (1 + e)
@@ -237,6 +237,18 @@ func (o *objective) denseHessian(hc []float64, lo, hi int) {
 			}
 		}
 	}
+}
+
+// log1pUnit returns log(1+e) for e in [0, 1] to within 1e-16: by the
+// (assembly) logarithm of 1+e, whose rounding costs at most 1.2e-16, and
+// by three terms of the series below 1e-4, where that rounding would be
+// large relative to e. math.Log1p is exact but several times slower, and
+// the loss sums this over every row at every evaluation.
+func log1pUnit(e float64) float64 {
+	if e < 1e-4 {
+		return e * (1 - e*(0.5-e/3))
+	}
+	return math.Log(1 + e)
 }
 
 // infNorm returns max |v|.
