@@ -316,7 +316,7 @@ func TestRFMGrid(t *testing.T) {
 	}
 	as, err := m.Assign(&segment.Account{ID: "none"})
 	require.NoError(t, err)
-	assert.Equal(t, "behavior/no-purchases", as.Segment.ID)
+	assert.Equal(t, "behavior/rfm-no-purchases", as.Segment.ID)
 }
 
 func TestDrivers(t *testing.T) {

@@ -85,6 +85,13 @@
 //	2     Hibernating     Hibernating          At risk              At risk    Can't lose
 //	1     Lost            Hibernating          At risk              At risk    Can't lose
 //
+// Segment IDs are stable: "behavior/expand", "behavior/healthy",
+// "behavior/watch", "behavior/at-risk", "behavior/dormant";
+// "behavior/rfm-champions" … "behavior/rfm-lost" and
+// "behavior/rfm-no-purchases"; "behavior/price-driven",
+// "behavior/quality-driven", "behavior/support-driven",
+// "behavior/balanced"; "behavior/cluster-1" … in order of size.
+//
 // # Unknown values
 //
 // Unknown is never 0. A feature is unknown when the records to compute it

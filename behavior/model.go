@@ -305,18 +305,18 @@ var rfmGrid = [5][5]int{
 }
 
 var rfmSegs = []segment.Segment{
-	{ID: "behavior/champions", Name: "Champions", Description: "Bought recently, buy often and spend the most.", Method: method},
-	{ID: "behavior/loyal", Name: "Loyal", Description: "Buy often and spend much; fairly recent.", Method: method},
-	{ID: "behavior/potential-loyalists", Name: "Potential loyalists", Description: "Recent buyers with average frequency and spend.", Method: method},
-	{ID: "behavior/new", Name: "New", Description: "Bought most recently, but not often.", Method: method},
-	{ID: "behavior/promising", Name: "Promising", Description: "Recent buyers who have not spent much yet.", Method: method},
-	{ID: "behavior/need-attention", Name: "Need attention", Description: "Average recency, frequency and spend.", Method: method},
-	{ID: "behavior/about-to-sleep", Name: "About to sleep", Description: "Below-average recency, frequency and spend.", Method: method},
-	{ID: "behavior/at-risk-rfm", Name: "At risk", Description: "Spent much and bought often, but long ago.", Method: method},
-	{ID: "behavior/cant-lose", Name: "Can't lose", Description: "Made the biggest and most frequent purchases, but long ago.", Method: method},
-	{ID: "behavior/hibernating", Name: "Hibernating", Description: "Last purchase long ago; few orders, low spend.", Method: method},
-	{ID: "behavior/lost", Name: "Lost", Description: "Lowest recency, frequency and spend.", Method: method},
-	{ID: "behavior/no-purchases", Name: "No purchases", Description: "No purchase on record up to the as-of date.", Method: method},
+	{ID: "behavior/rfm-champions", Name: "Champions", Description: "Bought recently, buy often and spend the most.", Method: method},
+	{ID: "behavior/rfm-loyal", Name: "Loyal", Description: "Buy often and spend much; fairly recent.", Method: method},
+	{ID: "behavior/rfm-potential-loyalists", Name: "Potential loyalists", Description: "Recent buyers with average frequency and spend.", Method: method},
+	{ID: "behavior/rfm-new", Name: "New", Description: "Bought most recently, but not often.", Method: method},
+	{ID: "behavior/rfm-promising", Name: "Promising", Description: "Recent buyers who have not spent much yet.", Method: method},
+	{ID: "behavior/rfm-need-attention", Name: "Need attention", Description: "Average recency, frequency and spend.", Method: method},
+	{ID: "behavior/rfm-about-to-sleep", Name: "About to sleep", Description: "Below-average recency, frequency and spend.", Method: method},
+	{ID: "behavior/rfm-at-risk", Name: "At risk", Description: "Spent much and bought often, but long ago.", Method: method},
+	{ID: "behavior/rfm-cant-lose", Name: "Can't lose", Description: "Made the biggest and most frequent purchases, but long ago.", Method: method},
+	{ID: "behavior/rfm-hibernating", Name: "Hibernating", Description: "Last purchase long ago; few orders, low spend.", Method: method},
+	{ID: "behavior/rfm-lost", Name: "Lost", Description: "Lowest recency, frequency and spend.", Method: method},
+	{ID: "behavior/rfm-no-purchases", Name: "No purchases", Description: "No purchase on record up to the as-of date.", Method: method},
 }
 
 // above counts the boundaries strictly below x.
@@ -380,8 +380,8 @@ func (m *Model) assignDrivers(s *scored, as *segment.Assignment) {
 		as.Segment = m.Segs[3]
 		as.Score = 1 - math.Max(0, z[top])/th
 		as.Reasons = append(as.Reasons, segment.Reason{
-			Text:  fmt.Sprintf("strongest driver %s at %+.1f sd < %+.1f sd → Balanced", describe(f, s.v[f]), z[top], th),
-			Field: f.String(),
+			Text: fmt.Sprintf("no buying driver ≥ %+.2f sd above the average account (discount share %+.1f sd, premium share %+.1f sd, ticket rate %+.1f sd) → Balanced",
+				th, z[0], z[1], z[2]),
 		})
 		return
 	}
@@ -389,7 +389,7 @@ func (m *Model) assignDrivers(s *scored, as *segment.Assignment) {
 	as.Score = z[top] / pos
 	as.Scores[f.String()+"_z"] = z[top]
 	as.Reasons = append(as.Reasons, segment.Reason{
-		Text:   fmt.Sprintf("%s, %+.1f sd from the average account ≥ %+.1f sd → %s", describe(f, s.v[f]), z[top], th, as.Segment.Name),
+		Text:   fmt.Sprintf("%s, %+.1f sd from the average account ≥ %+.2f sd → %s", describe(f, s.v[f]), z[top], th, as.Segment.Name),
 		Field:  f.String(),
 		Effect: z[top],
 	})
