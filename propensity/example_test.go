@@ -71,7 +71,7 @@ func ExampleModel_Assign() {
 	//   uses Zapier: +0.24 log-odds
 	//   uses HubSpot: +0.18 log-odds
 	//   revenue 10,569,000: -0.17 log-odds
-	//   0 meeting events in the window: -0.12 log-odds
+	//   no meeting events in 180 days: -0.12 log-odds
 }
 
 // Which lead grades convert best? Group the leads by another layer (here a

@@ -136,6 +136,7 @@ type summary struct {
 	events   map[string]float64 // events by kind in the window
 	last     time.Time          // the latest event before the cut-off
 	lastDays float64            // days from last to the cut-off
+	window   int                // the window's length in days
 	lines    map[string]lineSum // orders by product line
 }
 
@@ -179,6 +180,7 @@ func cutoff(a *segment.Account, asOf time.Time) time.Time {
 
 func summarize(a *segment.Account, asOf time.Time, windowDays int, orders bool) summary {
 	var s summary
+	s.window = windowDays
 	end := cutoff(a, asOf)
 	start := end.AddDate(0, 0, -windowDays)
 	for i := range a.Events {
@@ -349,7 +351,14 @@ func (f Field) describe(a *segment.Account, s *summary, asOf time.Time, target s
 		}
 		return "has not bought " + f.Key
 	case kEvents:
-		return formatNumber(v) + " " + f.Key + " events in the window"
+		noun := " events"
+		if v == 1 {
+			noun = " event"
+		}
+		if v == 0 {
+			return "no " + f.Key + " events in " + strconv.Itoa(s.window) + " days"
+		}
+		return formatNumber(v) + " " + f.Key + noun + " in " + strconv.Itoa(s.window) + " days"
 	case kFounded:
 		if math.IsNaN(v) {
 			return "founding year unknown"
