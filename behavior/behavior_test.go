@@ -390,3 +390,21 @@ func TestAssignRejects(t *testing.T) {
 	assert.Equal(t, "bad", fe.AccountID)
 	assert.Equal(t, "orders[0].amount", fe.Field)
 }
+
+func TestDefaultWeightsAreCopies(t *testing.T) {
+	w := DefaultChurnWeights()
+	w["ticket_rate"] = 100
+	assert.InDelta(t, 0.6, DefaultChurnWeights()["ticket_rate"], 0, "changing the copy changes nothing")
+	for _, m := range []map[string]float64{DefaultChurnWeights(), DefaultExpansionWeights()} {
+		for k := range m {
+			_, ok := ParseFeature(k)
+			assert.True(t, ok, "default weight of unknown feature %q", k)
+		}
+	}
+	// A health model's weights are stored in the Model, so that a decoded
+	// Model scores as the original did.
+	m := fitModel(t, Config{Churn: ChurnHealth}, segmenttest.Accounts(100, 3))
+	j := slices.Index(m.Columns, "ticket_rate")
+	require.GreaterOrEqual(t, j, 0)
+	assert.InDelta(t, 0.6, m.Churn.Weights[j], 0)
+}

@@ -159,11 +159,14 @@ func defF(v, def float64) float64 {
 	return v
 }
 
-// DefaultChurnWeights are the health model's weights of churn risk: each
-// multiplies the feature's standardized value (z-score, on ln(1+x) for
-// counts, days and money), and their sum, plus logit(ChurnBase), is the
-// log-odds of churn. Positive weights raise the risk.
-var DefaultChurnWeights = map[string]float64{
+// DefaultChurnWeights returns (a copy of) the health model's weights of
+// churn risk: each multiplies the feature's standardized value (z-score, on
+// ln(1+x) for counts, days and money), and their sum, plus
+// logit(ChurnBase), is the log-odds of churn. Positive weights raise the
+// risk.
+func DefaultChurnWeights() map[string]float64 { return maps.Clone(defaultChurnWeights) }
+
+var defaultChurnWeights = map[string]float64{
 	"inactive_days":    0.7,
 	"recency_days":     0.5,
 	"frequency":        -0.3,
@@ -180,9 +183,12 @@ var DefaultChurnWeights = map[string]float64{
 	"tenure_days":      -0.2,
 }
 
-// DefaultExpansionWeights are the health model's weights of expansion
-// potential, read as [DefaultChurnWeights] are, with logit(ExpansionBase).
-var DefaultExpansionWeights = map[string]float64{
+// DefaultExpansionWeights returns (a copy of) the health model's weights of
+// expansion potential, read as [DefaultChurnWeights] are, with
+// logit(ExpansionBase).
+func DefaultExpansionWeights() map[string]float64 { return maps.Clone(defaultExpansionWeights) }
+
+var defaultExpansionWeights = map[string]float64{
 	"seat_utilization":   0.9,
 	"feature_breadth":    0.5,
 	"usage_trend":        0.4,
@@ -285,13 +291,13 @@ func (c *Config) cs() []float64 {
 }
 func (c *Config) churnWeights() map[string]float64 {
 	if c.ChurnWeights == nil {
-		return DefaultChurnWeights
+		return defaultChurnWeights
 	}
 	return c.ChurnWeights
 }
 func (c *Config) expansionWeights() map[string]float64 {
 	if c.ExpansionWeights == nil {
-		return DefaultExpansionWeights
+		return defaultExpansionWeights
 	}
 	return c.ExpansionWeights
 }

@@ -108,13 +108,18 @@
 //
 // # Errors
 //
-// Fit and Assign check every account with [segment.Account.Validate] and
-// return its [*segment.FieldError]. Fit returns an error wrapping
-// [segment.ErrEmptyInput] without accounts, or for ChurnLearned without
-// ten labelled accounts of each class; [segment.ErrInvalidConfig] for a
-// config that [Config.Validate] refuses or whose ClusterFeatures name a
-// feature no account has. Fit walks the accounts once and checks its
-// context between chunks.
+// [New] returns an error wrapping [segment.ErrInvalidConfig] for a config
+// that [Config.Validate] refuses, naming every bad field. Fit and Assign
+// check every account with [segment.Account.Validate] and return its
+// [*segment.FieldError], naming the account and the field. Fit returns an
+// error wrapping [segment.ErrEmptyInput] without accounts, or for
+// ChurnLearned without ten labelled accounts of each class, and
+// [segment.ErrInvalidConfig] when Config.ClusterFeatures names a feature no
+// fitted account has. Fit walks the accounts once and checks its context
+// between chunks of work; once it is done, the error matches ctx.Err().
+// DecodeModel returns an error wrapping [segment.ErrModelVersion] for
+// another method's or version's encoding, or one whose parts do not fit
+// together. Nothing panics on data.
 //
 // # Concurrency and determinism
 //
