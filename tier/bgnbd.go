@@ -46,9 +46,13 @@ func (m BGNBD) validate() error {
 }
 
 // FitBGNBD fits the BG/NBD model to the summaries by maximum likelihood
-// (equation 6 of Fader, Hardie & Lee 2005), by BFGS on the logarithms of
-// the parameters with the analytic gradient; from a second starting point
-// if the first search does not converge, keeping the better.
+// (equation 6 of Fader, Hardie & Lee 2005), by L-BFGS (gonum's optimize)
+// on the logarithms of the parameters with the analytic gradient; from a
+// second starting point if the first search does not converge, keeping the
+// better. The logarithms are kept within ±30: on data without drop-out the
+// likelihood rises as a → 0 or b → ∞, and the fit stops at a finite point
+// on that ridge (near the NBD limit, where the predictions hardly depend on
+// a and b).
 //
 // It returns an error wrapping [segment.ErrEmptyInput] when there are no
 // summaries or none has a repeat purchase (the likelihood then has no
@@ -227,7 +231,7 @@ func fitBGNBD(ctx context.Context, s []Summary) (BGNBD, error) {
 		})
 		if err != nil {
 			if ctx.Err() != nil {
-				return BGNBD{}, ctx.Err()
+				return BGNBD{}, fmt.Errorf("tier: bg/nbd: %w", err)
 			}
 			lastErr = err
 			continue

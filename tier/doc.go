@@ -14,7 +14,8 @@
 //     at will (non-contractual): the BG/NBD model of Fader, Hardie & Lee
 //     (2005) for the number of future purchases and the probability that
 //     the customer is still active, times the Gamma-Gamma model's spend per
-//     purchase, both fitted by maximum likelihood on the fit data;
+//     purchase, both fitted by maximum likelihood on the fit data (L-BFGS
+//     from gonum's optimize, with the analytic gradients);
 //   - [MeasureContract]: discounted recurring revenue over a horizon for
 //     subscriptions, from the running monthly recurring revenue and the
 //     monthly retention rate (given, or estimated from the fit data);

@@ -34,7 +34,8 @@ type GammaGamma struct {
 // FitGammaGamma fits the Gamma-Gamma model by maximum likelihood to the
 // summaries with a repeat purchase and a positive Monetary value (the others
 // carry no information about spend per repeat purchase and are left out),
-// by BFGS on the logarithms of the parameters with the analytic gradient.
+// by L-BFGS (gonum's optimize) on the logarithms of the parameters with the
+// analytic gradient, kept within ±30 as in [FitBGNBD].
 //
 // It returns an error wrapping [segment.ErrEmptyInput] when no summary has a
 // repeat purchase with a positive value, and one wrapping
@@ -99,7 +100,7 @@ func fitGammaGamma(ctx context.Context, s []Summary) (GammaGamma, error) {
 		x, converged, err := maximize(ctx, x0, ll)
 		if err != nil {
 			if ctx.Err() != nil {
-				return GammaGamma{}, ctx.Err()
+				return GammaGamma{}, fmt.Errorf("tier: gamma-gamma: %w", err)
 			}
 			lastErr = err
 			continue
