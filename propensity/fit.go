@@ -28,7 +28,7 @@ const ModelVersion = 1
 
 // ErrLeakage is returned, wrapped, by Fit with Config.Leakage LeakRefuse
 // when a field alone predicts the label at or above Config.LeakageAUC.
-var ErrLeakage = errors.New("Field leaks the label")
+var ErrLeakage = errors.New("field leaks the label")
 
 // Kind says what a Model predicts.
 type Kind string
@@ -383,7 +383,7 @@ func (f *fitter) fit(ctx context.Context, rows, y []int, fields []Field, target 
 			l := Leak{Field: s.Field, AUC: s.AUC, Known: s.Known, Line: target, Action: string(LeakWarn)}
 			switch c.leakage() {
 			case LeakRefuse:
-				return nil, fmt.Errorf("propensity: Field %q alone predicts the label with cross-validated AUC %.3f on the %d accounts where it is known (threshold %v): %w", s.Field, s.AUC, s.Known, c.leakageAUC(), ErrLeakage)
+				return nil, fmt.Errorf("propensity: field %q alone predicts the label with cross-validated AUC %.3f on the %d accounts where it is known (threshold %v): %w", s.Field, s.AUC, s.Known, c.leakageAUC(), ErrLeakage)
 			case LeakDrop:
 				l.Action = string(LeakDrop)
 				for j, fd := range num {
@@ -414,7 +414,7 @@ func (f *fitter) fit(ctx context.Context, rows, y []int, fields []Field, target 
 		}
 	}
 	if len(sc.Numeric)+len(sc.Categorical) == 0 {
-		return nil, fmt.Errorf("propensity: no Field varies among the %d %s: %w", len(rows), what, segment.ErrEmptyInput)
+		return nil, fmt.Errorf("propensity: no field varies among the %d %s: %w", len(rows), what, segment.ErrEmptyInput)
 	}
 	var xk *mat.Dense
 	if len(numCols) > 0 {
