@@ -299,6 +299,9 @@ func solveCD(o *objective, theta []float64, tol float64, maxIter int) (solveStat
 		clear(delta)
 		clear(q)
 		for range 200 {
+			if err := o.run.ctx.Err(); err != nil {
+				return st, err
+			}
 			var moved float64
 			for j := range d1 {
 				a := h[j*d1+j]
