@@ -3,6 +3,7 @@ package classify_test
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"testing"
 
@@ -122,7 +123,7 @@ func TestMetricsMatchSklearn(t *testing.T) {
 	f, _ := loadFixture(t)
 	prob := make([]float64, len(f.Scores))
 	for i, s := range f.Scores {
-		prob[i] = 1 / (1 + mathExp(-s))
+		prob[i] = 1 / (1 + math.Exp(-s))
 	}
 	for _, tc := range []struct {
 		name string
