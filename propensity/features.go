@@ -335,8 +335,14 @@ func known(num float64, level string, numeric bool) bool {
 // describe writes a field's value as a reason shows it: "lead grade A",
 // "employees 1,200", "uses Salesforce", "3 demo_request events".
 func (f Field) describe(a *segment.Account, s *summary, asOf time.Time, target string) string {
+	// A custom field's name is the user's, often a phrase: "=" sets the
+	// value apart.
+	sep := " "
+	if f.Kind == kText || f.Kind == kNumber {
+		sep = " = "
+	}
 	if !f.numeric() {
-		return f.label() + " " + f.level(a)
+		return f.label() + sep + f.level(a)
 	}
 	v := f.value(a, s, asOf, target)
 	switch f.Kind {
@@ -371,9 +377,9 @@ func (f Field) describe(a *segment.Account, s *summary, asOf time.Time, target s
 		return "growth " + strconv.FormatFloat(100*v, 'f', 0, 64) + "%"
 	}
 	if math.IsNaN(v) {
-		return f.label() + " unknown"
+		return f.label() + sep + "unknown"
 	}
-	return f.label() + " " + formatNumber(v)
+	return f.label() + sep + formatNumber(v)
 }
 
 // formatNumber writes v with thousands separators and at most two

@@ -122,6 +122,14 @@ func TestLeadsPresales(t *testing.T) {
 	for _, s := range m.Scorer.Screen[:5] {
 		t.Logf("screen %s %.3f (%d)", s.Field, s.AUC, s.Known)
 	}
+	for _, i := range []int{0, 5} {
+		as, err := m.Assign(&accts[i])
+		require.NoError(t, err)
+		t.Logf("%s: %s", as.AccountID, as.Segment.Name)
+		for _, r := range as.Reasons {
+			t.Logf("  %s", r.Text)
+		}
+	}
 	assert.Equal(t, 9240, v.Accounts)
 	assert.Equal(t, 3561, v.Positives)
 	assert.GreaterOrEqual(t, grid, 0.8647, "mean fold AUC against scikit-learn's")
