@@ -350,6 +350,8 @@ func TestClustersExplained(t *testing.T) {
 	accts := segmenttest.Accounts(300, 9)
 	m := fitModel(t, Config{Scheme: Clusters, K: 3, Seed: 2}, accts)
 	require.Len(t, m.Segments(), 3)
+	assert.Contains(t, m.Clusters.Columns, "spend:Platform", "the default columns hold the spend per product line")
+	assert.Contains(t, m.Clusters.Columns, "channel:web", "and the interactions per channel")
 	sizes := m.Clusters.KMeans.Sizes
 	assert.GreaterOrEqual(t, sizes[0], sizes[1], "clusters are numbered by size")
 	assert.GreaterOrEqual(t, sizes[1], sizes[2])

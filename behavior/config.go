@@ -257,13 +257,16 @@ type Config struct {
 	// MaxK bounds the choice of K; 0 means 8.
 	MaxK int `json:"max_k,omitempty"`
 	// ClusterFeatures names the columns the Clusters scheme clusters on:
-	// feature names and "spend:<product line>" (net spend on the line in
-	// the window, ln(1+x)); nil means every feature known for some fitted
-	// account plus the spend of the (up to MaxLines) product lines of
-	// highest spend, when there are at least two lines.
+	// feature names, "spend:<product line>" (net spend on the line in the
+	// window) and "channel:<channel>" (interactions other than tickets on
+	// the channel in the window, per 30 days), the last two through
+	// ln(1+x). Nil means every feature known for some fitted account, plus
+	// the spend of the (up to MaxLines) product lines of highest spend and
+	// the interactions of the (up to MaxLines) busiest channels, each when
+	// there are at least two.
 	ClusterFeatures []string `json:"cluster_features,omitempty"`
-	// MaxLines caps the product lines of the default cluster columns; 0
-	// means 8.
+	// MaxLines caps the product lines, and the channels, of the default
+	// cluster columns; 0 means 8.
 	MaxLines int `json:"max_lines,omitempty"`
 
 	// Seed seeds the folds of the learned model and the k-means fits.
@@ -277,7 +280,11 @@ type Config struct {
 	Progress func(segment.Progress) `json:"-"`
 }
 
-const linePrefix = "spend:"
+// Prefixes of the per-line and per-channel cluster columns.
+const (
+	linePrefix    = "spend:"
+	channelPrefix = "channel:"
+)
 
 func (c *Config) minLabels() int { return defInt(c.MinLabels, 100) }
 func (c *Config) minClass() int  { return defInt(c.MinClass, 20) }
@@ -395,8 +402,12 @@ func (c Config) Validate() error {
 		}
 	}
 	for i, f := range c.ClusterFeatures {
-		if _, ok := ParseFeature(f); !ok && !(strings.HasPrefix(f, linePrefix) && len(f) > len(linePrefix)) {
-			bad(fmt.Sprintf("ClusterFeatures[%d]", i), fmt.Sprintf("%q", f), `neither a feature name nor "spend:<line>"`)
+		_, ok := ParseFeature(f)
+		for _, p := range []string{linePrefix, channelPrefix} {
+			ok = ok || (strings.HasPrefix(f, p) && len(f) > len(p))
+		}
+		if !ok {
+			bad(fmt.Sprintf("ClusterFeatures[%d]", i), fmt.Sprintf("%q", f), `neither a feature name, "spend:<line>" nor "channel:<channel>"`)
 		}
 	}
 	return errors.Join(errs...)

@@ -66,8 +66,8 @@
 //     standardized drivers, or for Balanced 1 − top / threshold.
 //   - [Clusters]: k-means (the clustering core's [cluster.KMeans]:
 //     k-means++ seeding, Arthur and Vassilvitskii 2007; Lloyd 1982) on the
-//     standardized features and the net spend per product line
-//     (Config.ClusterFeatures), k chosen by [cluster.ChooseK] unless
+//     standardized features, the net spend per product line and the
+//     interactions per channel (Config.ClusterFeatures), k chosen by [cluster.ChooseK] unless
 //     Config.K is set; clusters are numbered by size, largest first, and
 //     described by their most distinctive columns. Score is 1 − d₁/d₂, the
 //     distances to the nearest and the second-nearest centre.

@@ -290,9 +290,21 @@ func (s *activity) slope(slopeMonths int) segment.Num {
 	return segment.N((fn*sxy - sx*sy) / den)
 }
 
-// features fills v from a's records up to asOf. lines, when not nil,
-// receives the net spend in the window per product line.
-func features(a *segment.Account, asOf time.Time, o *Options, v *Vector, lines map[string]float64) {
+// extras receives the per-line and per-channel columns of the Clusters
+// scheme.
+type extras struct {
+	lines    map[string]float64 // net spend in the window per product line
+	channels map[string]float64 // interactions (not tickets) per 30 days per channel
+}
+
+func newExtras() *extras {
+	return &extras{lines: map[string]float64{}, channels: map[string]float64{}}
+}
+
+// features fills v from a's records up to asOf. x, when not nil, receives
+// the net spend in the window per product line and the interactions per
+// channel.
+func features(a *segment.Account, asOf time.Time, o *Options, v *Vector, x *extras) {
 	window := float64(o.windowDays())
 	trend := float64(o.trendDays())
 	slopeMonths := min(o.slopeMonths(), maxSlopeMonths)
@@ -323,8 +335,8 @@ func features(a *segment.Account, asOf time.Time, o *Options, v *Vector, lines m
 		if od.Return {
 			if ago < window {
 				returned += od.Amount
-				if lines != nil {
-					lines[od.ProductLine] -= od.Amount
+				if x != nil {
+					x.lines[od.ProductLine] -= od.Amount
 				}
 			}
 			continue
@@ -346,8 +358,8 @@ func features(a *segment.Account, asOf time.Time, o *Options, v *Vector, lines m
 		freq++
 		gross += od.Amount
 		discount += od.Discount
-		if lines != nil {
-			lines[od.ProductLine] += od.Amount
+		if x != nil {
+			x.lines[od.ProductLine] += od.Amount
 		}
 		if o.PremiumLines != nil {
 			judged += od.Amount
@@ -491,6 +503,9 @@ func features(a *segment.Account, asOf time.Time, o *Options, v *Vector, lines m
 		}
 		if e.Channel != "" && !slices.Contains(chans, e.Channel) {
 			chans = append(chans, e.Channel)
+		}
+		if x != nil && e.Channel != "" {
+			x.channels[e.Channel] += 30 / window
 		}
 	}
 	per := window / 30

@@ -404,6 +404,9 @@ func (f *fitter) clusters(ctx context.Context, m *Model) error {
 		for _, l := range topLines(f.accts, m.Options.AsOf, m.Options.windowDays(), c.maxLines()) {
 			cols = append(cols, linePrefix+l)
 		}
+		for _, ch := range topChannels(f.accts, m.Options.AsOf, m.Options.windowDays(), c.maxLines()) {
+			cols = append(cols, channelPrefix+ch)
+		}
 	}
 	cl := &Clustering{Columns: cols}
 	m.Clusters = cl
@@ -433,14 +436,14 @@ func (f *fitter) clusters(ctx context.Context, m *Model) error {
 	if needLines {
 		var mu sync.Mutex
 		if err := f.each(ctx, func(i int) {
-			lines := map[string]float64{}
+			x := newExtras()
 			var v Vector
-			features(&f.accts[i], m.Options.AsOf, &m.Options, &v, lines)
+			features(&f.accts[i], m.Options.AsOf, &m.Options, &v, x)
 			mu.Lock()
 			defer mu.Unlock()
 			for j, name := range cols {
-				if l, ok := strings.CutPrefix(name, linePrefix); ok {
-					raw.Set(i, j, math.Max(0, lines[l]))
+				if _, ok := ParseFeature(name); !ok {
+					raw.Set(i, j, x.value(name))
 				}
 			}
 		}); err != nil {
@@ -625,6 +628,27 @@ func linePrices(accts []segment.Account, asOf time.Time) map[string]float64 {
 		out[l] = quantile(p, 0.5)
 	}
 	return out
+}
+
+// topChannels returns up to max channels of the most interactions (not
+// tickets) in the window, when there are at least two.
+func topChannels(accts []segment.Account, asOf time.Time, windowDays, max int) []string {
+	count := map[string]float64{}
+	from := asOf.Add(-time.Duration(windowDays) * day)
+	for i := range accts {
+		for _, e := range accts[i].Events {
+			if e.Channel == "" || e.Kind == segment.EventTicket || e.Time.After(asOf) || !e.Time.After(from) {
+				continue
+			}
+			count[e.Channel]++
+		}
+	}
+	if len(count) < 2 {
+		return nil
+	}
+	chans := slices.Sorted(maps.Keys(count))
+	slices.SortStableFunc(chans, func(a, b string) int { return cmp.Compare(count[b], count[a]) })
+	return chans[:min(max, len(chans))]
 }
 
 // topLines returns up to max product lines of highest net spend in the

@@ -87,7 +87,8 @@ type Quintiles struct {
 
 // Clustering holds the learned clusters of the Clusters scheme.
 type Clustering struct {
-	// Columns names the clustered columns (features and "spend:<line>").
+	// Columns names the clustered columns (features, "spend:<line>" and
+	// "channel:<channel>"; see Config.ClusterFeatures).
 	Columns []string `json:"columns"`
 	// Scale standardizes them (median imputation, ln(1+x) for counts,
 	// days and money, z-scores).
@@ -456,20 +457,32 @@ func (m *Model) assignCluster(a *segment.Account, s *scored, as *segment.Assignm
 func (m *Model) clusterRow(a *segment.Account, s *scored) ([]float64, error) {
 	c := m.Clusters
 	raw := make([]float64, len(c.Columns))
-	var lines map[string]float64
+	var x *extras
 	for j, name := range c.Columns {
 		if f, ok := ParseFeature(name); ok {
 			raw[j] = s.v[f].Or(math.NaN())
 			continue
 		}
-		if lines == nil {
-			lines = map[string]float64{}
+		if x == nil {
+			x = newExtras()
 			var v Vector
-			features(a, m.Options.AsOf, &m.Options, &v, lines)
+			features(a, m.Options.AsOf, &m.Options, &v, x)
 		}
-		raw[j] = math.Max(0, lines[strings.TrimPrefix(name, linePrefix)])
+		raw[j] = x.value(name)
 	}
 	return raw, nil
+}
+
+// value returns the extra column of a name ("spend:<line>" or
+// "channel:<name>"), floored at 0.
+func (x *extras) value(name string) float64 {
+	if l, ok := strings.CutPrefix(name, linePrefix); ok {
+		return math.Max(0, x.lines[l])
+	}
+	if ch, ok := strings.CutPrefix(name, channelPrefix); ok {
+		return math.Max(0, x.channels[ch])
+	}
+	return 0
 }
 
 // drivers returns the reasons of both scores: the n features that raise
