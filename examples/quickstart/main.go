@@ -1,8 +1,10 @@
-// Command quickstart segments 600 sample B2B accounts with two simple rule
-// segmenters, a size band and a lifecycle-and-engagement rule, layers them
-// into one segmentation (merging combinations under 3% of the accounts into
-// "Other"), and prints each segmentation's profile: size, share of accounts
-// and of revenue, and what sets each segment apart.
+// Command quickstart segments 600 sample B2B accounts with every strata
+// method — firmographic, value tier, behavior, needs, sophistication and
+// lead propensity — then layers value and behavior into one segmentation
+// behind two named key accounts, and prints each segmentation's profile:
+// size, share of accounts and of revenue, and what sets each segment apart.
+// It ends with one account explained through every layer and the conversion
+// rate of each firmographic segment.
 //
 // The sample accounts in accounts.jsonl are synthetic, made by strata's
 // generator (segmenttest.Accounts, seed 2026; see go:generate below); their
@@ -21,10 +23,16 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"time"
 
+	"github.com/strataseg/strata/behavior"
+	"github.com/strataseg/strata/firmographic"
+	"github.com/strataseg/strata/needs"
+	"github.com/strataseg/strata/propensity"
 	"github.com/strataseg/strata/segment"
+	"github.com/strataseg/strata/segment/segmenttest"
+	"github.com/strataseg/strata/sophistication"
+	"github.com/strataseg/strata/tier"
 )
 
 //go:embed accounts.jsonl
@@ -64,10 +72,11 @@ func run(w io.Writer) error {
 			return err
 		}
 	}
-	// Every assignment explains itself: the first customer's.
+	// Every assignment explains itself: the first customer that is not a
+	// key account, through every layer.
 	a := &accts[0]
 	for i := range accts {
-		if accts[i].Stage == segment.Customer {
+		if accts[i].Stage == segment.Customer && !slices.Contains(keyAccounts, accts[i].ID) {
 			a = &accts[i]
 			break
 		}
@@ -80,6 +89,29 @@ func run(w io.Writer) error {
 	fmt.Fprintf(w, "\nWhy %s (%s) is in %s:\n", a.ID, a.Name, as.Segment.Name)
 	for _, r := range as.Reasons {
 		fmt.Fprintf(w, "  %s\n", r.Text)
+	}
+	for _, s := range sections[:len(sections)-1] {
+		as, err := s.model.Assign(a)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  %-15s %s (score %.2f)", s.model.Segments()[0].Method+":", as.Segment.Name, as.Score)
+		if len(as.Reasons) > 0 {
+			fmt.Fprintf(w, ": %s", as.Reasons[0].Text)
+		}
+		fmt.Fprintln(w)
+	}
+
+	// Which firmographic groups convert best: the propensity layer's group
+	// rates, with 95% intervals.
+	g, err := propensity.RateByAssignment(context.Background(), slices.Values(accts), sections[0].assigns, propensity.GroupOptions{MinSize: 20})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nConversion by firmographic segment (leads with a known outcome; overall %.0f%%):\n", 100*g.Overall.Rate)
+	for _, r := range g.Groups {
+		fmt.Fprintf(w, "  %-32s %4d leads  %5.1f%% [%4.1f%%, %4.1f%%]  lift %.2f\n",
+			r.Segment.Name, r.Known, 100*r.Rate, 100*r.Low, 100*r.High, r.Lift)
 	}
 	return nil
 }
@@ -98,31 +130,72 @@ func decode(data []byte) ([]segment.Account, error) {
 	return accts, nil
 }
 
-// analyze fits each segmenter, assigns every account and profiles the
-// segments.
+// keyAccounts are the sample's named key accounts, the short list of
+// account-based marketing: they take their own segment before the rest are
+// segmented.
+var keyAccounts = []string{"A-000406", "A-000079"}
+
+// analyze fits each method, assigns every account and profiles the
+// segments; the last section layers value, firmographics and behavior into
+// one segmentation behind the key accounts.
 func analyze(ctx context.Context, accts []segment.Account) ([]section, error) {
-	size, err := sizeBands()
+	firmo, err := firmographic.New(firmographic.Config{
+		Dimensions: []firmographic.Dimension{firmographic.DimEmployees, firmographic.DimContinent},
+	})
 	if err != nil {
 		return nil, err
 	}
-	eng, err := engagement()
+	value, err := tier.New(tier.Config{AsOf: asOf, KeyAccounts: keyAccounts})
 	if err != nil {
 		return nil, err
 	}
+	beh, err := behavior.New(behavior.Config{AsOf: asOf, Seed: 1})
+	if err != nil {
+		return nil, err
+	}
+	nd, err := needs.New(needs.Config{AsOf: asOf})
+	if err != nil {
+		return nil, err
+	}
+	soph, err := sophistication.New(sophistication.Config{
+		Competitors: segmenttest.Competitors,
+		OurProducts: []string{segmenttest.OurProduct},
+	})
+	if err != nil {
+		return nil, err
+	}
+	conv, err := propensity.New(propensity.Config{
+		AsOf:    asOf,
+		Numbers: []string{"intent_score"},
+		// The sample's customers list the product after buying it: a
+		// field filled in after the outcome, left out.
+		Exclude: []string{"technologies[" + segmenttest.OurProduct + "]"},
+		Seed:    1,
+	})
+	if err != nil {
+		return nil, err
+	}
+	key := segment.KeyAccounts(segment.Segment{ID: "key", Name: "Key account", Description: "named key account"}, keyAccounts...)
 	segmenters := []struct {
 		title string
 		s     segment.Segmenter
 	}{
-		{"Size bands (employees)", size},
-		{"Lifecycle and engagement", eng},
-		{"Size › engagement, layered (combinations under 3% merged into Other)",
-			segment.MinSize(segment.Layer(size, eng), segment.MinSizeConfig{Share: 0.03})},
+		{"Firmographic: size band · continent (combinations under 3% merged into Other)",
+			segment.MinSize(firmo, segment.MinSizeConfig{Share: 0.03})},
+		{"Value tier: Pareto 80/15/5 of revenue to date, key accounts on top", value},
+		{"Behavior: churn risk and expansion potential", beh},
+		{"Needs: the dominant need (combinations under 3% merged into Other)",
+			segment.MinSize(nd, segment.MinSizeConfig{Share: 0.03})},
+		{"Sophistication: the maturity ladder", soph},
+		{"Lead propensity: calibrated P(convert), hot / warm / cold", conv},
+		{"Key accounts first, then tier › behavior (combinations under 3% merged into Other)",
+			segment.First(key, segment.MinSize(segment.Layer(value, beh), segment.MinSizeConfig{Share: 0.03}))},
 	}
 	var out []section
 	for _, sg := range segmenters {
 		m, err := sg.s.Fit(ctx, slices.Values(accts))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", sg.title, err)
 		}
 		res, err := segment.AssignAll(ctx, m, slices.Values(accts), 0)
 		if err != nil {
@@ -135,110 +208,4 @@ func analyze(ctx context.Context, accts []segment.Account) ([]section, error) {
 		out = append(out, section{title: sg.title, model: m, assigns: res.Assignments, report: rep})
 	}
 	return out, nil
-}
-
-// rule wraps a func returning a segment ID and a reason as a
-// segment.AssignFunc.
-func rule(f func(a *segment.Account) (id, reason string)) segment.AssignFunc {
-	return func(a *segment.Account) (segment.Assignment, error) {
-		id, reason := f(a)
-		return segment.Assignment{
-			AccountID: a.ID,
-			Segment:   segment.Segment{ID: id},
-			Score:     1,
-			Reasons:   []segment.Reason{{Text: reason}},
-		}, nil
-	}
-}
-
-func sizeBands() (*segment.Rules, error) {
-	segs := []segment.Segment{
-		{ID: "size/enterprise", Name: "Enterprise", Description: "1,000 employees or more"},
-		{ID: "size/mid", Name: "Mid-market", Description: "100 to 999 employees"},
-		{ID: "size/small", Name: "Small business", Description: "fewer than 100 employees"},
-		{ID: "size/unknown", Name: "Size unknown", Description: "employees not known"},
-	}
-	return segment.NewRules("size", segs, rule(func(a *segment.Account) (string, string) {
-		e, ok := a.Employees.Get()
-		switch {
-		case !ok:
-			return "size/unknown", "employees unknown → Size unknown"
-		case e >= 1000:
-			return "size/enterprise", "employees " + group(e) + " ≥ 1,000 → Enterprise"
-		case e >= 100:
-			return "size/mid", "employees " + group(e) + " in 100–999 → Mid-market"
-		}
-		return "size/small", "employees " + group(e) + " < 100 → Small business"
-	}))
-}
-
-func engagement() (*segment.Rules, error) {
-	segs := []segment.Segment{
-		{ID: "engagement/healthy", Name: "Healthy customer"},
-		{ID: "engagement/at-risk", Name: "Customer at risk", Description: "low seat use or repeated tickets"},
-		{ID: "engagement/churned", Name: "Churned"},
-		{ID: "engagement/engaged", Name: "Engaged prospect", Description: "recent activity or a demo request"},
-		{ID: "engagement/cold", Name: "Cold prospect"},
-	}
-	return segment.NewRules("engagement", segs, rule(func(a *segment.Account) (string, string) {
-		since90 := asOf.AddDate(0, 0, -90)
-		var events, tickets int
-		demo := false
-		for _, e := range a.Events {
-			if e.Time.After(since90) && !e.Time.After(asOf) {
-				events++
-				if e.Kind == segment.EventTicket {
-					tickets++
-				}
-				if e.Kind == segment.EventDemoRequest {
-					demo = true
-				}
-			}
-		}
-		switch a.Stage {
-		case segment.Churned:
-			return "engagement/churned", "stage churned → Churned"
-		case segment.Customer:
-			if share, ok := seatsUsedShare(a); ok && share < 0.4 {
-				return "engagement/at-risk", "seats used " + strconv.Itoa(int(100*share+0.5)) + "% < 40% → Customer at risk"
-			}
-			if tickets >= 2 {
-				return "engagement/at-risk", strconv.Itoa(tickets) + " support tickets in 90 days ≥ 2 → Customer at risk"
-			}
-			return "engagement/healthy", "customer using its seats, few tickets → Healthy customer"
-		}
-		if demo {
-			return "engagement/engaged", "demo request in the last 90 days → Engaged prospect"
-		}
-		if events >= 3 {
-			return "engagement/engaged", strconv.Itoa(events) + " interactions in 90 days ≥ 3 → Engaged prospect"
-		}
-		return "engagement/cold", strconv.Itoa(events) + " interactions in 90 days < 3 → Cold prospect"
-	}))
-}
-
-// seatsUsedShare returns the latest seats used over seats purchased.
-func seatsUsedShare(a *segment.Account) (float64, bool) {
-	var tp, tu time.Time
-	var p, u float64
-	for _, r := range a.Usage {
-		switch {
-		case r.Metric == segment.MetricSeatsPurchased && !r.Time.Before(tp):
-			tp, p = r.Time, r.Value
-		case r.Metric == segment.MetricSeatsUsed && !r.Time.Before(tu):
-			tu, u = r.Time, r.Value
-		}
-	}
-	if tp.IsZero() || tu.IsZero() || p <= 0 {
-		return 0, false
-	}
-	return u / p, true
-}
-
-func group(v float64) string {
-	s := strconv.FormatFloat(v, 'f', 0, 64)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

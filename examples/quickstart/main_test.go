@@ -22,7 +22,7 @@ func TestAnalyze(t *testing.T) {
 	require.NoError(t, err)
 	sections, err := analyze(context.Background(), accts)
 	require.NoError(t, err)
-	require.Len(t, sections, 3)
+	require.Equal(t, 7, len(sections), "one section per method and the layered one")
 	for _, s := range sections {
 		counts := map[string]int{}
 		for _, a := range s.assigns {
@@ -38,8 +38,12 @@ func TestAnalyze(t *testing.T) {
 		assert.Equal(t, len(accts), sum, s.title)
 		assert.InDelta(t, 1, revenue, 1e-9, s.title)
 		assert.Equal(t, len(counts), len(s.report.Segments), s.title)
+		listed := map[string]bool{}
 		for _, seg := range s.model.Segments() {
-			assert.Contains(t, counts, seg.ID, "%s: every segment of the model has accounts", s.title)
+			listed[seg.ID] = true
+		}
+		for id := range counts {
+			assert.True(t, listed[id], "%s: segment %s is listed by the model", s.title, id)
 		}
 	}
 }
@@ -99,5 +103,9 @@ func TestRunOutput(t *testing.T) {
 	}
 	why := strings.Index(out, "\nWhy A-")
 	require.GreaterOrEqual(t, why, 0, "an assignment is explained")
-	assert.Equal(t, 2, strings.Count(out[why:], " → "), "one reason per layer")
+	explained := out[why:strings.Index(out, "\nConversion by firmographic segment")]
+	for _, method := range []string{"firmographic:", "tier:", "behavior:", "needs:", "sophistication:", "propensity:"} {
+		assert.Contains(t, explained, "\n  "+method, "the account is explained by every method")
+	}
+	assert.Contains(t, out, "\nConversion by firmographic segment", "group conversion rates are printed")
 }
