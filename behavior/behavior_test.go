@@ -179,7 +179,7 @@ func TestGeneratedPlanted(t *testing.T) {
 	accts, truth := segmenttest.Generate(segmenttest.GenConfig{N: 2000, Seed: 3})
 	m := fitModel(t, Config{Churn: ChurnHealth}, accts)
 	var declining []int
-	var risk, exp, trend []float64
+	var risk, exp []float64
 	for i := range accts {
 		if accts[i].Stage != segment.Customer {
 			continue
@@ -193,7 +193,6 @@ func TestGeneratedPlanted(t *testing.T) {
 		declining = append(declining, d)
 		risk = append(risk, as.Scores["churn_risk"])
 		exp = append(exp, as.Scores["expansion"])
-		trend = append(trend, truth[i].Trend)
 	}
 	require.Greater(t, len(risk), 300)
 	auc, err := classify.ROCAUC(declining, risk, nil)

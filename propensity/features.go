@@ -324,14 +324,6 @@ func (f Field) level(a *segment.Account) string {
 	return v
 }
 
-// known reports whether an account's raw value of the field is known.
-func known(num float64, level string, numeric bool) bool {
-	if numeric {
-		return !math.IsNaN(num)
-	}
-	return level != unknownLevel
-}
-
 // describe writes a field's value as a reason shows it: "lead grade A",
 // "employees 1,200", "uses Salesforce", "3 demo_request events".
 func (f Field) describe(a *segment.Account, s *summary, asOf time.Time, target string) string {

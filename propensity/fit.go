@@ -179,9 +179,7 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 		}
 		m.Scorer = sc
 		m.Segs = sc.segments()
-		for _, l := range sc.Leakage {
-			m.Leakage = append(m.Leakage, l)
-		}
+		m.Leakage = append(m.Leakage, sc.Leakage...)
 	case CrossSell:
 		if err := f.fitCrossSell(ctx, m); err != nil {
 			return nil, err
@@ -231,7 +229,6 @@ type fitter struct {
 	sums      []summary
 	lookalike bool
 	mu        sync.Mutex
-	done      int
 }
 
 // baseFields lists the fields of the conversion model, as the accounts of

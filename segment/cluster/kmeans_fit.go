@@ -178,18 +178,6 @@ func sqDist(a, b []float64) float64 {
 	return s
 }
 
-// nearest returns the index of the centre nearest to row (ties to the lower
-// index) and the squared distance to it.
-func nearest(row, centers []float64, k, d int) (int, float64) {
-	best, bestD := 0, math.Inf(1)
-	for j := range k {
-		if s := sqDist(row, centers[j*d:(j+1)*d]); s < bestD {
-			best, bestD = j, s
-		}
-	}
-	return best, bestD
-}
-
 // run is the outcome of one k-means run.
 type run struct {
 	centers    []float64 // k×d
