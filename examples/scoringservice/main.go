@@ -206,10 +206,24 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	n := fs.Int("n", 1, "accounts to write")
 	seed := fs.Uint64("seed", sampleSeed, "generator seed")
+	lean := fs.Bool("lean", false, "keep only the CRM record's own fields: no orders, subscriptions, usage, events or survey")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	return segment.WriteJSONL(stdout, slices.Values(segmenttest.Accounts(*n, *seed)))
+	accts := segmenttest.Accounts(*n, *seed)
+	if *lean {
+		for i := range accts {
+			accts[i] = leanAccount(accts[i])
+		}
+	}
+	return segment.WriteJSONL(stdout, slices.Values(accts))
+}
+
+// leanAccount keeps the fields a CRM record holds itself and drops the
+// account's histories (orders, subscriptions, usage, events, survey).
+func leanAccount(a segment.Account) segment.Account {
+	a.Orders, a.Subscriptions, a.Usage, a.Events, a.Survey = nil, nil, nil, nil, nil
+	return a
 }
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
@@ -248,3 +262,6 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}()
 	return svc.listenAndServe(ctx, *addr, *admin)
 }
+
+// sampleAccounts returns the first n sample accounts.
+func sampleAccounts(n int) []segment.Account { return segmenttest.Accounts(n, sampleSeed) }

@@ -63,7 +63,9 @@ type loaded struct {
 	id       string // the first 12 hex digits of the file's SHA-256
 	loadedAt time.Time
 	segments []byte // the body of GET /v1/segments
-	bare     assignResponse
+	// bare and bareLean are the answers of the bare baseline: the
+	// assignments of the first sample account and of its lean form.
+	bare, bareLean assignResponse
 }
 
 // service serves one model at a time and swaps in a new one on reload.
@@ -126,6 +128,11 @@ func (s *service) load() (*loaded, error) {
 		}
 		if i == 0 {
 			l.bare = assignResponse{Model: l.id, Assignment: as}
+			lean := leanAccount(s.canaries[0])
+			if as, err = m.Assign(&lean); err != nil {
+				return nil, fmt.Errorf("model %s refuses canary account %q without histories: %w", l.id, lean.ID, err)
+			}
+			l.bareLean = assignResponse{Model: l.id, Assignment: as}
 		}
 	}
 	if l.segments, err = json.Marshal(struct {
@@ -346,7 +353,8 @@ func (s *service) assign(w http.ResponseWriter, r *http.Request) {
 
 // bare is the baseline for measuring: it reads and decodes the request as
 // assign does and answers with a stored assignment of the same shape and
-// size (the first canary's), without assigning.
+// size — the first sample account's, or its lean form's when the request
+// has no histories — without assigning.
 func (s *service) bare(w http.ResponseWriter, r *http.Request) {
 	if !s.checkType(w, r, "application/json") {
 		return
@@ -362,7 +370,11 @@ func (s *service) bare(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, e)
 		return
 	}
-	resp := s.current.Load().bare
+	l := s.current.Load()
+	resp := l.bare
+	if a.Orders == nil && a.Subscriptions == nil && a.Usage == nil && a.Events == nil && a.Survey == nil {
+		resp = l.bareLean // the sample account sent without its histories (sample -lean)
+	}
 	resp.AccountID = a.ID
 	s.writeResponse(w, r, &resp)
 }

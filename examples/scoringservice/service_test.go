@@ -148,6 +148,16 @@ func TestAssign(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	assert.Equal(t, string(body), string(bare), "bare answer for the sample account")
 
+	// And for its lean form, without histories.
+	lean, err := json.Marshal(leanAccount(sampleAccounts(1)[0]))
+	require.NoError(t, err)
+	status, _, la := post(t, srv.URL+"/v1/assign", "application/json", bytes.NewReader(lean))
+	require.Equal(t, http.StatusOK, status)
+	status, _, lb := post(t, srv.URL+"/v1/bare", "application/json", bytes.NewReader(lean))
+	require.Equal(t, http.StatusOK, status)
+	assert.Equal(t, string(la), string(lb), "bare answer for the lean sample account")
+	assert.Less(t, len(lean), len(one)/5, "the lean account is small")
+
 	// A named key account takes precedence over the layers.
 	accts := segmenttest.Accounts(testAccounts, 1)
 	key := largest(accts, 1)[0]
