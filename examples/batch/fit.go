@@ -173,6 +173,9 @@ func loadMapping(path string) (segment.CSVMapping, error) {
 	if err := dec.Decode(&m); err != nil {
 		return m, fmt.Errorf("mapping %s: %w", path, err)
 	}
+	if len(m.Comma) > 1 {
+		return m, fmt.Errorf("mapping %s: comma %q: only a one-byte separator is supported", path, m.Comma)
+	}
 	if m.RowIDs {
 		return m, fmt.Errorf("mapping %s: row_ids is not supported; give the file an ID column", path)
 	}
