@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cheggaaa/pb/v3"
 	"github.com/mattn/go-isatty"
@@ -113,6 +115,28 @@ type chunk struct {
 	data     []byte
 	lineBase int   // physical lines of the input before the chunk's first record
 	bytes    int64 // input bytes of the chunk's records
+	// starts and lines are the offset in data and the line in the chunk
+	// (1-based, the header's lines first) of each record, so that a row
+	// the reader returns can be copied to the output as it was written.
+	starts, lines []int
+}
+
+// raw returns the bytes of the record starting on the chunk's line, without
+// its line break, or nil; k is a cursor that only moves forward.
+func (c *chunk) raw(line int, k *int) []byte {
+	for *k < len(c.lines) && c.lines[*k] < line {
+		*k++
+	}
+	if *k == len(c.lines) || c.lines[*k] != line {
+		return nil
+	}
+	end := len(c.data)
+	if *k+1 < len(c.starts) {
+		end = c.starts[*k+1]
+	}
+	b := c.data[c.starts[*k]:end]
+	b = bytes.TrimSuffix(b, []byte("\n"))
+	return bytes.TrimSuffix(b, []byte("\r"))
 }
 
 // chunkResult is a chunk assigned.
@@ -236,10 +260,13 @@ func assignFile(ctx context.Context, o assignOptions) (st stats, err error) {
 			var err error
 			for rows < chunkRows {
 				var n int
+				start := len(data)
 				data, n, err = sp.appendRecord(data)
 				if err != nil {
 					break
 				}
+				c.starts = append(c.starts, start)
+				c.lines = append(c.lines, headerLines+1+lines)
 				rows++
 				lines += n
 			}
@@ -365,7 +392,10 @@ func assignFile(ctx context.Context, o assignOptions) (st stats, err error) {
 	return st, out.Commit()
 }
 
-// assignChunk parses and assigns the records of one chunk.
+// assignChunk parses and assigns the records of one chunk. A row is copied
+// to the output as the input has it (its quoting kept), followed by the
+// assignment's columns; a row with blank extra fields is written field by
+// field instead, so that every output row has the header's columns.
 func assignChunk(c chunk, o assignOptions, inCols, headerLines int) chunkResult {
 	res := chunkResult{chunk: c, out: bufPool.Get().(*bytes.Buffer)}
 	r, err := segment.NewCSVReader(bytes.NewReader(c.data), o.Mapping)
@@ -373,12 +403,13 @@ func assignChunk(c chunk, o assignOptions, inCols, headerLines int) chunkResult 
 		res.err = err
 		return res
 	}
-	w := csv.NewWriter(res.out)
+	comma := byte(',')
 	if o.Mapping.Comma != "" {
-		w.Comma = rune(o.Mapping.Comma[0])
+		comma = o.Mapping.Comma[0]
 	}
-	row := make([]string, 0, inCols+3+4*len(o.Layers))
-	var reasons strings.Builder
+	out := res.out.Bytes()[:0]
+	var reasons []byte
+	k := 0
 	for {
 		a, err := r.Read()
 		if err == io.EOF {
@@ -400,29 +431,74 @@ func assignChunk(c chunk, o assignOptions, inCols, headerLines int) chunkResult 
 			continue
 		}
 		rec := r.Record()
-		row = append(row[:0], rec[:min(len(rec), inCols)]...)
-		row = append(row, as.Segment.ID, as.Segment.Name, formatScore(as.Score))
+		if raw := c.raw(r.Line(), &k); raw != nil && len(rec) == inCols {
+			out = append(out, raw...)
+		} else {
+			for i, f := range rec[:min(len(rec), inCols)] {
+				if i > 0 {
+					out = append(out, comma)
+				}
+				out = appendField(out, f, comma)
+			}
+		}
+		out = append(out, comma)
+		out = appendField(out, as.Segment.ID, comma)
+		out = append(out, comma)
+		out = appendField(out, as.Segment.Name, comma)
+		out = append(out, comma)
+		out = strconv.AppendFloat(out, as.Score, 'f', 4, 64)
 		for i := range o.Layers {
 			var p segment.Assignment
 			if i < len(as.Parts) {
 				p = as.Parts[i]
 			}
-			reasons.Reset()
+			reasons = reasons[:0]
 			for j, rs := range p.Reasons {
 				if j > 0 {
-					reasons.WriteString("; ")
+					reasons = append(reasons, "; "...)
 				}
-				reasons.WriteString(rs.Text)
+				reasons = append(reasons, rs.Text...)
 			}
-			row = append(row, p.Segment.ID, p.Segment.Name, formatScore(p.Score), reasons.String())
+			out = append(out, comma)
+			out = appendField(out, p.Segment.ID, comma)
+			out = append(out, comma)
+			out = appendField(out, p.Segment.Name, comma)
+			out = append(out, comma)
+			out = strconv.AppendFloat(out, p.Score, 'f', 4, 64)
+			out = append(out, comma)
+			out = appendField(out, string(reasons), comma)
 		}
-		w.Write(row)
+		out = append(out, '\n')
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		res.err = err
-	}
+	res.out = bytes.NewBuffer(out)
 	return res
+}
+
+// appendField appends s as one CSV field, quoted as encoding/csv quotes it:
+// when it holds the separator, a quote or a line break, or starts with a
+// space (or is the lone `\.`).
+func appendField(dst []byte, s string, comma byte) []byte {
+	quote := s == `\.`
+	if r, _ := utf8.DecodeRuneInString(s); !quote && s != "" && unicode.IsSpace(r) {
+		quote = true
+	}
+	for i := 0; !quote && i < len(s); i++ {
+		switch s[i] {
+		case comma, '"', '\r', '\n':
+			quote = true
+		}
+	}
+	if !quote {
+		return append(dst, s...)
+	}
+	dst = append(dst, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			dst = append(dst, '"')
+		}
+		dst = append(dst, s[i])
+	}
+	return append(dst, '"')
 }
 
 func formatScore(s float64) string { return strconv.FormatFloat(s, 'f', 4, 64) }

@@ -211,7 +211,7 @@ func TestFitAssignRoundTrip(t *testing.T) {
 		require.Less(t, i, len(rows))
 		row := rows[i]
 		i++
-		assert.Equal(t, a.ID, row[0])
+		assert.Equal(t, r.Record(), row[:len(r.Record())], "the input columns of account %s", a.ID)
 		assert.Equal(t, as.Segment.ID, row[col("segment")], "account %s", a.ID)
 		assert.Equal(t, formatScore(as.Score), row[col("score")], "account %s", a.ID)
 		for j, l := range layers {
@@ -258,3 +258,40 @@ func TestSplitterMatchesEncodingCSV(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestAssignKeepsRowsAsWritten(t *testing.T) {
+	dir := t.TempDir()
+	in := fixture(t, dir, 300, 0)
+	modelPath := fitModel(t, in, "firmographic")
+	// Rows with a quoted line break, escaped quotes, CRLF, a blank extra
+	// field and no final newline.
+	odd := filepath.Join(dir, "odd.csv")
+	require.NoError(t, os.WriteFile(odd, []byte("id,name,employees,country\n"+
+		"X-1,\"Acme,\nInc.\",120,DE\r\n"+
+		"X-2,\"The \"\"Best\"\" Co\",5000,US\n"+
+		"X-3,Plain,40,FR,\n"+
+		"X-4,Last,7,GB"), 0o644))
+	o := options(t, odd, modelPath)
+	st, err := assignFile(t.Context(), o)
+	require.NoError(t, err)
+	assert.Equal(t, stats{Read: 4, Written: 4}, stats{Read: st.Read, Written: st.Written, Rejected: st.Rejected})
+	rows := readCSV(t, o.Out)
+	require.Len(t, rows, 5)
+	assert.Equal(t, []string{"X-1", "Acme,\nInc.", "120", "DE"}, rows[1][:4])
+	assert.Equal(t, []string{"X-2", `The "Best" Co`, "5000", "US"}, rows[2][:4])
+	assert.Equal(t, []string{"X-3", "Plain", "40", "FR"}, rows[3][:4])
+	assert.Equal(t, []string{"X-4", "Last", "7", "GB"}, rows[4][:4])
+	for i, r := range rows {
+		assert.Len(t, r, len(rows[0]), "columns of output row %d", i)
+	}
+}
+
+func TestAppendFieldQuotesAsEncodingCSV(t *testing.T) {
+	for _, s := range []string{"", "plain", "a,b", `say "hi"`, "two\nlines", "cr\r", " lead", "\u00a0nbsp", `\.`, "tail ", "é,ü"} {
+		var want bytes.Buffer
+		w := csv.NewWriter(&want)
+		require.NoError(t, w.Write([]string{s}))
+		w.Flush()
+		assert.Equal(t, want.String(), string(appendField(nil, s, ','))+"\n", "field %q", s)
+	}
+}
