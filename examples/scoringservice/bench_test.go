@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -141,3 +142,48 @@ func sampleJSONB(b *testing.B) []byte {
 }
 
 func svc0Canary() []segment.Account { return sampleAccounts(1) }
+
+// BenchmarkBatch times the batch handler on 1,000 accounts, full and lean,
+// beside the single-assign handler on the same accounts.
+func BenchmarkBatch(b *testing.B) {
+	svc := benchService(b)
+	h := svc.handler()
+	for _, lean := range []bool{false, true} {
+		accts := sampleAccounts(1000)
+		if lean {
+			for i := range accts {
+				accts[i] = leanAccount(accts[i])
+			}
+		}
+		var body bytes.Buffer
+		require.NoError(b, segment.WriteJSONL(&body, slices.Values(accts)))
+		lines := bytes.SplitAfter(body.Bytes(), []byte("\n"))
+		name := map[bool]string{false: "full", true: "lean"}[lean]
+		b.Run("accounts="+name+"/endpoint=batch", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v1/assign/batch", bytes.NewReader(body.Bytes())))
+				if rec.Code != http.StatusOK {
+					b.Fatal(rec.Body.String())
+				}
+			}
+			b.ReportMetric(float64(b.N*len(accts))/b.Elapsed().Seconds(), "accounts/s")
+		})
+		b.Run("accounts="+name+"/endpoint=assign", func(b *testing.B) {
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				for _, l := range lines[:100] {
+					rec := httptest.NewRecorder()
+					h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v1/assign", bytes.NewReader(l)))
+					if rec.Code != http.StatusOK {
+						b.Fatal(rec.Body.String())
+					}
+					n++
+				}
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "accounts/s")
+		})
+	}
+}
