@@ -32,7 +32,7 @@ type assignOptions struct {
 	Mapping          segment.CSVMapping
 	Workers          int // 0: GOMAXPROCS
 	MaxRejects       int // most rows rejected before the run fails; -1: no limit
-	ChunkRows        int // rows per unit of work; 0: 512
+	ChunkRows        int // rows per unit of work; 0: 1024
 	Progress         io.Writer
 }
 
@@ -55,7 +55,7 @@ func runAssign(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	mappingPath := fs.String("mapping", "", "JSON file of a segment.CSVMapping for the CSV's columns")
 	workers := fs.Int("workers", 0, "goroutines assigning (0: GOMAXPROCS)")
 	maxRejects := fs.Int("max-rejects", 1000, "most rows rejected before the run fails and writes no output (-1: no limit)")
-	chunk := fs.Int("chunk", 512, "rows per unit of work")
+	chunk := fs.Int("chunk", 1024, "rows per unit of work")
 	quiet := fs.Bool("quiet", false, "no progress bar, even on a terminal")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
@@ -173,7 +173,7 @@ func assignFile(ctx context.Context, o assignOptions) (st stats, err error) {
 	}
 	chunkRows := o.ChunkRows
 	if chunkRows == 0 {
-		chunkRows = 512
+		chunkRows = 1024
 	}
 	comma := byte(',')
 	if o.Mapping.Comma != "" {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/strataseg/strata/firmographic"
 	"github.com/strataseg/strata/segment"
 )
 
@@ -157,9 +158,19 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 // loadMapping reads a CSVMapping from a JSON file; "" is the zero mapping.
-// Row-number IDs are refused: assign reads its input in chunks, where the
-// row numbers would be the chunk's.
+// A mapping without Countries reads every country name of firmographic's
+// table (the CSV reader's own table holds the common ones only). Row-number
+// IDs are refused: assign reads its input in chunks, where the row numbers
+// would be the chunk's.
 func loadMapping(path string) (segment.CSVMapping, error) {
+	m, err := readMapping(path)
+	if err == nil && m.Countries == nil {
+		m.Countries = firmographic.CountryNames()
+	}
+	return m, err
+}
+
+func readMapping(path string) (segment.CSVMapping, error) {
 	var m segment.CSVMapping
 	if path == "" {
 		return m, nil
