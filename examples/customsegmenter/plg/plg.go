@@ -25,6 +25,14 @@
 // that Assign can give each account its percentile as its score. The Model
 // holds all of it as plain JSON.
 //
+// # Score
+//
+// Score is 1 for Signed up; for Dormant, the days since the last login over
+// twice DormantDays, capped at 1; for Engaged, the account's percentile of
+// logins per active user among the fitted active accounts (Scores
+// "logins_per_user_percentile"), and for Activated one minus it; for
+// Expanding, the seat utilization (Scores "seats_used_share"), capped at 1.
+//
 // # Unknown values and errors
 //
 // An account without usage records is Signed up; a seat utilization is
