@@ -100,9 +100,6 @@ func BenchmarkLayers(b *testing.B) {
 	body := sampleJSONB(b)
 	var a segment.Account
 	require.Nil(b, decodeAccount(body, &a))
-	s, err := newSegmenter(nil)
-	require.NoError(b, err)
-	_ = s
 	// Decode each layer's model from the file through its own segmenter.
 	data, err := os.ReadFile(svc.cfg.ModelPath)
 	require.NoError(b, err)
@@ -114,15 +111,34 @@ func BenchmarkLayers(b *testing.B) {
 		Layers []json.RawMessage `json:"layers"`
 	}
 	require.NoError(b, json.Unmarshal(first.Rest, &layered))
+	lean := leanAccount(a)
 	for i, m := range methods {
 		seg, err := m.new()
 		require.NoError(b, err)
 		lm, err := seg.DecodeModel(layered.Layers[i])
 		require.NoError(b, err)
-		b.Run("layer="+m.name, func(b *testing.B) {
+		for _, acc := range []struct {
+			name string
+			a    *segment.Account
+		}{{"full", &a}, {"lean", &lean}} {
+			b.Run("account="+acc.name+"/layer="+m.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := lm.Assign(acc.a); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+	for _, acc := range []struct {
+		name string
+		a    *segment.Account
+	}{{"full", &a}, {"lean", &lean}} {
+		b.Run("account="+acc.name+"/layer=all", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := lm.Assign(&a); err != nil {
+				if _, err := svc.current.Load().model.Assign(acc.a); err != nil {
 					b.Fatal(err)
 				}
 			}
