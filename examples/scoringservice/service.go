@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -410,7 +411,9 @@ func (s *service) health(w http.ResponseWriter, r *http.Request) {
 // batch assigns JSON Lines: one account per line in, one line per line out,
 // in order, streamed. A bad line (not JSON, an unknown field, a bad value,
 // a blank line) gets an error line naming its line number and field; the
-// stream goes on. All lines of a batch use the same model.
+// stream goes on. All lines of a batch use the same model. Lines are read
+// in chunks of batchChunk; the accounts of a chunk are assigned and encoded
+// on all cores, and the chunk's answers written in order.
 func (s *service) batch(w http.ResponseWriter, r *http.Request) {
 	if !s.checkType(w, r, "application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/json", "text/plain") {
 		return
@@ -429,9 +432,10 @@ func (s *service) batch(w http.ResponseWriter, r *http.Request) {
 	l := s.current.Load()
 	var (
 		out     *bytesWriter
-		enc     *json.Encoder
-		last    int // the last line answered
 		started bool
+		last    int // the last line read
+		n, bad  int
+		items   = make([]batchItem, 0, batchChunk)
 	)
 	start := func() {
 		if started {
@@ -441,53 +445,58 @@ func (s *service) batch(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/x-ndjson")
 		w.WriteHeader(http.StatusOK)
 		out = newBytesWriter(w)
-		enc = json.NewEncoder(out)
-		enc.SetEscapeHTML(false)
 	}
-	lineErr := func(e *apiError) {
+	writeLine := func(e *apiError) {
 		start()
-		_ = enc.Encode(e)
+		b, _ := encodeLine(e)
+		_, _ = out.Write(b)
+	}
+	flush := func() { // assigns and writes the chunk read so far
+		if len(items) == 0 {
+			return
+		}
+		s.assignChunk(r, l, items)
+		start()
+		for i := range items {
+			_, _ = out.Write(items[i].out)
+			if items[i].bad {
+				bad++
+			}
+		}
+		n += len(items)
+		items = items[:0]
 	}
 	blanks := func(upTo int) {
+		if last >= upTo {
+			return
+		}
+		flush()
 		for last < upTo {
 			last++
-			lineErr(&apiError{Line: last, Error: fmt.Sprintf("line %d is blank; want one account as JSON", last)})
+			writeLine(&apiError{Line: last, Error: fmt.Sprintf("line %d is blank; want one account as JSON", last)})
+			bad++
 		}
 	}
-	n, bad := 0, 0
 	for {
 		var a segment.Account
 		a, err = rd.Read()
 		row := rd.Row()
 		if err == io.EOF {
+			flush()
 			blanks(row)
 			err = nil
 			break
 		}
 		if err != nil && !errors.Is(err, segment.ErrInvalidAccount) {
+			flush()
 			break // an I/O error: the body is too large, or the client went away
 		}
 		blanks(row - 1)
 		last = row
-		n++
-		var e *apiError
-		if err != nil {
-			clearRows(err) // the line number leads the message
-			e = fromError(http.StatusBadRequest, err)
-		} else {
-			var as segment.Assignment
-			if as, e = s.assignOne(l, &a); e == nil {
-				start()
-				_ = enc.Encode(&assignResponse{Line: row, Model: l.id, Assignment: as})
-				continue
-			}
+		items = append(items, batchItem{row: row, a: a, err: err})
+		if len(items) == batchChunk {
+			flush()
 		}
-		bad++
-		if e.status >= 500 {
-			s.log.Error("batch line not assigned", "request_id", requestID(r), "line", row, "error", e.Error)
-		}
-		e.Line, e.Error = row, fmt.Sprintf("line %d: %s", row, e.Error)
-		lineErr(e)
 	}
 	if err != nil {
 		status, msg := http.StatusBadRequest, "reading body: "+err.Error()
@@ -498,7 +507,7 @@ func (s *service) batch(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, &apiError{status: status, Error: msg})
 			return
 		}
-		lineErr(&apiError{Line: last + 1, Error: msg})
+		writeLine(&apiError{Line: last + 1, Error: msg})
 		s.log.Warn("batch stopped", "request_id", requestID(r), "after_line", last, "error", err.Error())
 	}
 	start() // an empty body gets an empty 200 answer
@@ -506,6 +515,83 @@ func (s *service) batch(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("batch answer not delivered", "request_id", requestID(r), "error", err.Error())
 	}
 	setLogAttrs(r, slog.Int("lines", last), slog.Int("bad_lines", bad), slog.Int("accounts", n))
+}
+
+// batchChunk is the number of accounts a batch reads before it assigns
+// them in parallel and writes their answers.
+const batchChunk = 64
+
+// batchItem is one line of a batch with an account, or the error reading
+// it, and its answer line.
+type batchItem struct {
+	row int
+	a   segment.Account
+	err error
+	out []byte
+	bad bool
+}
+
+// assignChunk assigns and encodes the items on up to GOMAXPROCS
+// goroutines.
+func (s *service) assignChunk(r *http.Request, l *loaded, items []batchItem) {
+	workers := min(runtime.GOMAXPROCS(0), len(items))
+	if workers <= 1 {
+		for i := range items {
+			s.assignLine(r, l, &items[i])
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(items); i = int(next.Add(1)) - 1 {
+				s.assignLine(r, l, &items[i])
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// assignLine answers one batch line. It recovers from a panic itself: it
+// may run outside the handler's goroutine.
+func (s *service) assignLine(r *http.Request, l *loaded, it *batchItem) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("panic", "request_id", requestID(r), "line", it.row, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			it.out, _ = encodeLine(&apiError{Line: it.row, Error: fmt.Sprintf("line %d: internal error, request %s", it.row, requestID(r))})
+			it.bad = true
+		}
+	}()
+	var e *apiError
+	if it.err != nil {
+		clearRows(it.err) // the line number leads the message
+		e = fromError(http.StatusBadRequest, it.err)
+	} else {
+		var as segment.Assignment
+		if as, e = s.assignOne(l, &it.a); e == nil {
+			var err error
+			if it.out, err = encodeLine(&assignResponse{Line: it.row, Model: l.id, Assignment: as}); err == nil {
+				return
+			}
+			e = &apiError{status: http.StatusInternalServerError, Error: "encoding the answer: " + err.Error(), AccountID: it.a.ID}
+		}
+	}
+	if e.status >= 500 {
+		s.log.Error("batch line not assigned", "request_id", requestID(r), "line", it.row, "error", e.Error)
+	}
+	e.Line, e.Error = it.row, fmt.Sprintf("line %d: %s", it.row, e.Error)
+	it.out, _ = encodeLine(e)
+	it.bad = true
+}
+
+// encodeLine encodes v as one JSON line.
+func encodeLine(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(v)
+	return b.Bytes(), err
 }
 
 // bytesWriter buffers a streamed answer in 32 KiB chunks.
