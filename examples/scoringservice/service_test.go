@@ -561,3 +561,34 @@ func TestFitThenServe(t *testing.T) {
 	assert.Equal(t, 3, strings.Count(out.String(), "\n"))
 	assert.Error(t, run(context.Background(), []string{"nonsense"}, io.Discard, io.Discard))
 }
+
+// panicModel panics for the account "boom" and assigns the others with m.
+type panicModel struct{ segment.Model }
+
+func (p panicModel) Assign(a *segment.Account) (segment.Assignment, error) {
+	if a.ID == "boom" {
+		panic("boom")
+	}
+	return p.Model.Assign(a)
+}
+
+func TestBatchLinePanicRecovered(t *testing.T) {
+	svc, logs := newTestService(t, nil)
+	l := *svc.current.Load()
+	l.model = panicModel{l.model}
+	svc.current.Store(&l)
+	srv := httptest.NewServer(svc.handler())
+	defer srv.Close()
+	body := string(sampleJSON(t, 3)) + `{"id":"boom"}` + "\n" + string(sampleJSON(t, 1))
+	status, out := batchLines(t, srv.URL, strings.NewReader(body))
+	require.Equal(t, http.StatusOK, status)
+	require.Len(t, out, 5)
+	assert.Contains(t, out[3]["error"], "line 4: internal error")
+	for _, i := range []int{0, 1, 2, 4} {
+		assert.Nil(t, out[i]["error"], "line %d", i+1)
+	}
+	assert.Contains(t, logs.String(), `"msg":"panic"`)
+
+	status, _, data := post(t, srv.URL+"/v1/assign", "", strings.NewReader(`{"id":"boom"}`))
+	assert.Equal(t, http.StatusInternalServerError, status, string(data))
+}
