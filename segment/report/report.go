@@ -285,8 +285,11 @@ func (l *layer) scores(accts []segment.Account, v []segment.Assignment, sample [
 		if !okc || !oke {
 			continue
 		}
-		if !finite(c) || !finite(e) {
+		if !finite(c) {
 			return fieldError(v[i].AccountID, "scores[churn_risk]")
+		}
+		if !finite(e) {
+			return fieldError(v[i].AccountID, "scores[expansion]")
 		}
 		l.churn = append(l.churn, c)
 		l.expansion = append(l.expansion, e)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"math"
 	"regexp"
 	"slices"
@@ -275,4 +276,29 @@ func TestKeyAccountsFirst(t *testing.T) {
 		assert.Contains(t, charts[layer], "sizes", layer)
 	}
 	assert.Contains(t, charts["tier"], "pareto")
+}
+
+// TestBadScores refuses a score that is not a finite number in range,
+// naming the account and the score.
+func TestBadScores(t *testing.T) {
+	s := newSample(t, 1000)
+	for _, c := range []struct {
+		key   string
+		value float64
+	}{{"value", math.Inf(1)}, {"p_convert", 1.5}, {"p_convert", math.NaN()}, {"churn_risk", math.NaN()}} {
+		as := slices.Clone(s.assigns)
+		k := slices.IndexFunc(s.accts, func(a segment.Account) bool { return a.Converted.Known() })
+		require.GreaterOrEqual(t, k, 0)
+		as[k].Parts = slices.Clone(as[k].Parts)
+		layer := map[string]int{"value": 1, "p_convert": 2, "churn_risk": 3}[c.key]
+		as[k].Parts[layer].Scores = map[string]float64{c.key: c.value, "expansion": 0.5}
+		r, err := report.New(report.Config{MaxPoints: len(s.accts)})
+		require.NoError(t, err)
+		err = r.Add(context.Background(), "x", s.accts, as)
+		require.ErrorIs(t, err, segment.ErrInvalidAccount, c.key)
+		fe, ok := errors.AsType[*segment.FieldError](err)
+		require.True(t, ok, c.key)
+		assert.Equal(t, s.accts[k].ID, fe.AccountID)
+		assert.Equal(t, "scores["+c.key+"]", fe.Field)
+	}
 }
