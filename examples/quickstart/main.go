@@ -11,6 +11,7 @@
 // histories end on 2026-06-30.
 //
 //	go run ./examples/quickstart
+//	go run ./examples/quickstart -report report.html   # also one HTML page with charts
 package main
 
 //go:generate go run ./internal/gendata -o accounts.jsonl -n 600 -seed 2026
@@ -19,6 +20,7 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -30,6 +32,7 @@ import (
 	"github.com/strataseg/strata/needs"
 	"github.com/strataseg/strata/propensity"
 	"github.com/strataseg/strata/segment"
+	"github.com/strataseg/strata/segment/report"
 	"github.com/strataseg/strata/segment/segmenttest"
 	"github.com/strataseg/strata/sophistication"
 	"github.com/strataseg/strata/tier"
@@ -42,10 +45,50 @@ var sample []byte
 var asOf = time.Date(2026, time.June, 30, 0, 0, 0, 0, time.UTC)
 
 func main() {
+	out := flag.String("report", "", "also write every segmentation as one self-contained HTML page to this file")
+	flag.Parse()
 	if err := run(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
+	if *out != "" {
+		if err := writeReport(context.Background(), *out); err != nil {
+			fmt.Fprintln(os.Stderr, "quickstart:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("\nreport written to %s\n", *out)
+	}
+}
+
+// writeReport writes every segmentation of the sample, its sizes, profiles
+// and charts, as one HTML page at path (see package report).
+func writeReport(ctx context.Context, path string) error {
+	accts, err := decode(sample)
+	if err != nil {
+		return err
+	}
+	sections, err := analyze(ctx, accts)
+	if err != nil {
+		return err
+	}
+	r, err := report.New(report.Config{Title: "strata quickstart", Profile: segment.ProfileConfig{Reference: asOf}})
+	if err != nil {
+		return err
+	}
+	for _, s := range sections {
+		if err := r.Add(ctx, s.title, accts, s.assigns); err != nil {
+			return err
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := r.WriteHTML(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // section is one segmentation of the accounts and its profile.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -108,4 +110,21 @@ func TestRunOutput(t *testing.T) {
 		assert.Contains(t, explained, "\n  "+method, "the account is explained by every method")
 	}
 	assert.Contains(t, out, "\nConversion by firmographic segment", "group conversion rates are printed")
+}
+
+// The -report flag writes one self-contained HTML page with a section and
+// charts for every segmentation.
+func TestWriteReport(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.html")
+	require.NoError(t, writeReport(context.Background(), path))
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	page := string(b)
+	assert.True(t, strings.HasPrefix(page, "<!DOCTYPE html>"), "an HTML page")
+	assert.GreaterOrEqual(t, strings.Count(page, "<section"), 7, "a section per segmentation")
+	assert.True(t, strings.Contains(page, "<svg"), "charts are inline SVG")
+	assert.False(t, strings.Contains(page, "<script"), "no script")
+	for _, attr := range []string{`src="http`, `href="http`, `src='http`, `href='http`, "url(http"} {
+		assert.False(t, strings.Contains(page, attr), "nothing fetched from the network: %s", attr)
+	}
 }
