@@ -408,7 +408,6 @@ func assignChunk(c chunk, o assignOptions, inCols, headerLines int) chunkResult 
 		comma = o.Mapping.Comma[0]
 	}
 	out := res.out.Bytes()[:0]
-	var reasons []byte
 	k := 0
 	for {
 		a, err := r.Read()
@@ -452,13 +451,6 @@ func assignChunk(c chunk, o assignOptions, inCols, headerLines int) chunkResult 
 			if i < len(as.Parts) {
 				p = as.Parts[i]
 			}
-			reasons = reasons[:0]
-			for j, rs := range p.Reasons {
-				if j > 0 {
-					reasons = append(reasons, "; "...)
-				}
-				reasons = append(reasons, rs.Text...)
-			}
 			out = append(out, comma)
 			out = appendField(out, p.Segment.ID, comma)
 			out = append(out, comma)
@@ -466,7 +458,16 @@ func assignChunk(c chunk, o assignOptions, inCols, headerLines int) chunkResult 
 			out = append(out, comma)
 			out = strconv.AppendFloat(out, p.Score, 'f', 4, 64)
 			out = append(out, comma)
-			out = appendField(out, string(reasons), comma)
+			// The reasons, joined with "; ", are always quoted: they
+			// nearly always hold a comma ("1,200 employees").
+			out = append(out, '"')
+			for j, rs := range p.Reasons {
+				if j > 0 {
+					out = append(out, "; "...)
+				}
+				out = appendEscaped(out, rs.Text)
+			}
+			out = append(out, '"')
 		}
 		out = append(out, '\n')
 	}
@@ -478,27 +479,30 @@ func assignChunk(c chunk, o assignOptions, inCols, headerLines int) chunkResult 
 // when it holds the separator, a quote or a line break, or starts with a
 // space (or is the lone `\.`).
 func appendField(dst []byte, s string, comma byte) []byte {
-	quote := s == `\.`
-	if r, _ := utf8.DecodeRuneInString(s); !quote && s != "" && unicode.IsSpace(r) {
-		quote = true
+	if s == "" {
+		return dst
 	}
-	for i := 0; !quote && i < len(s); i++ {
-		switch s[i] {
-		case comma, '"', '\r', '\n':
-			quote = true
-		}
-	}
-	if !quote {
+	r, _ := utf8.DecodeRuneInString(s)
+	if s != `\.` && !unicode.IsSpace(r) && strings.IndexByte(s, comma) < 0 && strings.IndexByte(s, '"') < 0 &&
+		strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\r') < 0 {
 		return append(dst, s...)
 	}
 	dst = append(dst, '"')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' {
-			dst = append(dst, '"')
-		}
-		dst = append(dst, s[i])
-	}
+	dst = appendEscaped(dst, s)
 	return append(dst, '"')
+}
+
+// appendEscaped appends s with each quote doubled, for inside a quoted field.
+func appendEscaped(dst []byte, s string) []byte {
+	for {
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			return append(dst, s...)
+		}
+		dst = append(dst, s[:i+1]...)
+		dst = append(dst, '"')
+		s = s[i+1:]
+	}
 }
 
 func formatScore(s float64) string { return strconv.FormatFloat(s, 'f', 4, 64) }
