@@ -2,8 +2,8 @@ package classify
 
 import (
 	"fmt"
-	"slices"
-	"strconv"
+
+	"github.com/strataseg/strata/segment/internal/enumtext"
 )
 
 // Penalty selects the regularization of [Logistic]. It marshals as text:
@@ -27,17 +27,13 @@ const (
 var penaltyNames = []string{"l2", "l1", "elasticnet", "none"}
 
 // String returns the penalty's name.
-func (p Penalty) String() string { return enumString(penaltyNames, int(p), "Penalty") }
+func (p Penalty) String() string { return enumtext.String(penaltyNames, p, "Penalty") }
 
 // MarshalText encodes the penalty's name.
-func (p Penalty) MarshalText() ([]byte, error) { return enumMarshal(penaltyNames, int(p), "penalty") }
+func (p Penalty) MarshalText() ([]byte, error) { return enumMarshal(penaltyNames, p, "penalty") }
 
 // UnmarshalText decodes a penalty's name.
-func (p *Penalty) UnmarshalText(b []byte) error {
-	i, err := enumUnmarshal(penaltyNames, b, "penalty")
-	*p = Penalty(i)
-	return err
-}
+func (p *Penalty) UnmarshalText(b []byte) error { return enumUnmarshal(p, penaltyNames, b, "penalty") }
 
 // Solver selects the algorithm that fits a [Logistic] model. Every solver
 // minimizes the same objective; they differ in speed. It marshals as text:
@@ -72,17 +68,13 @@ const (
 var solverNames = []string{"auto", "newton", "lbfgs", "cd"}
 
 // String returns the solver's name.
-func (s Solver) String() string { return enumString(solverNames, int(s), "Solver") }
+func (s Solver) String() string { return enumtext.String(solverNames, s, "Solver") }
 
 // MarshalText encodes the solver's name.
-func (s Solver) MarshalText() ([]byte, error) { return enumMarshal(solverNames, int(s), "solver") }
+func (s Solver) MarshalText() ([]byte, error) { return enumMarshal(solverNames, s, "solver") }
 
 // UnmarshalText decodes a solver's name.
-func (s *Solver) UnmarshalText(b []byte) error {
-	i, err := enumUnmarshal(solverNames, b, "solver")
-	*s = Solver(i)
-	return err
-}
+func (s *Solver) UnmarshalText(b []byte) error { return enumUnmarshal(s, solverNames, b, "solver") }
 
 // Calibration selects how a [Calibrator] maps scores to probabilities. It
 // marshals as text: "none", "platt", "isotonic".
@@ -107,18 +99,16 @@ const (
 var calibrationNames = []string{"none", "platt", "isotonic"}
 
 // String returns the calibration's name.
-func (c Calibration) String() string { return enumString(calibrationNames, int(c), "Calibration") }
+func (c Calibration) String() string { return enumtext.String(calibrationNames, c, "Calibration") }
 
 // MarshalText encodes the calibration's name.
 func (c Calibration) MarshalText() ([]byte, error) {
-	return enumMarshal(calibrationNames, int(c), "calibration")
+	return enumMarshal(calibrationNames, c, "calibration")
 }
 
 // UnmarshalText decodes a calibration's name.
 func (c *Calibration) UnmarshalText(b []byte) error {
-	i, err := enumUnmarshal(calibrationNames, b, "calibration")
-	*c = Calibration(i)
-	return err
+	return enumUnmarshal(c, calibrationNames, b, "calibration")
 }
 
 // Metric selects what cross-validation maximizes or minimizes when it
@@ -140,41 +130,31 @@ const (
 var metricNames = []string{"auc", "log-loss", "average-precision", "brier"}
 
 // String returns the metric's name.
-func (m Metric) String() string { return enumString(metricNames, int(m), "Metric") }
+func (m Metric) String() string { return enumtext.String(metricNames, m, "Metric") }
 
 // MarshalText encodes the metric's name.
-func (m Metric) MarshalText() ([]byte, error) { return enumMarshal(metricNames, int(m), "metric") }
+func (m Metric) MarshalText() ([]byte, error) { return enumMarshal(metricNames, m, "metric") }
 
 // UnmarshalText decodes a metric's name.
-func (m *Metric) UnmarshalText(b []byte) error {
-	i, err := enumUnmarshal(metricNames, b, "metric")
-	*m = Metric(i)
-	return err
-}
+func (m *Metric) UnmarshalText(b []byte) error { return enumUnmarshal(m, metricNames, b, "metric") }
 
 // higherIsBetter reports whether the metric is maximized.
 func (m Metric) higherIsBetter() bool { return m == MetricAUC || m == MetricAveragePrecision }
 
-func enumString(names []string, v int, typ string) string {
-	if v >= 0 && v < len(names) {
-		return names[v]
+func enumMarshal[T enumtext.Integer](names []string, v T, what string) ([]byte, error) {
+	if s, ok := enumtext.Name(names, v); ok {
+		return []byte(s), nil
 	}
-	return typ + "(" + strconv.Itoa(v) + ")"
+	return nil, fmt.Errorf("classify: %s %d is unknown: %w", what, int(v), ErrInvalidConfig)
 }
 
-func enumMarshal(names []string, v int, what string) ([]byte, error) {
-	if v >= 0 && v < len(names) {
-		return []byte(names[v]), nil
+// enumUnmarshal sets *p to the value b names; "" is the zero value, and so
+// is *p after an unknown name.
+func enumUnmarshal[T enumtext.Integer](p *T, names []string, b []byte, what string) error {
+	v, ok := enumtext.Value[T](names, string(b))
+	*p = v
+	if ok || len(b) == 0 {
+		return nil
 	}
-	return nil, fmt.Errorf("classify: %s %d is unknown: %w", what, v, ErrInvalidConfig)
-}
-
-func enumUnmarshal(names []string, b []byte, what string) (int, error) {
-	if len(b) == 0 {
-		return 0, nil
-	}
-	if i := slices.Index(names, string(b)); i >= 0 {
-		return i, nil
-	}
-	return 0, fmt.Errorf("classify: %s %q is unknown (want one of %q): %w", what, b, names, ErrInvalidConfig)
+	return fmt.Errorf("classify: %s %q is unknown (want one of %q): %w", what, b, names, ErrInvalidConfig)
 }
