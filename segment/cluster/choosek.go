@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/strataseg/strata/segment/internal/enumtext"
 )
 
 // GapReference selects the region the gap statistic's reference data are
@@ -27,38 +28,20 @@ const (
 	GapPCABox
 )
 
-var gapReferenceNames = [...]string{"box", "pca"}
+var gapReferenceNames = []string{"box", "pca"}
 
 // String returns the reference's text form.
-func (g GapReference) String() string {
-	if g >= 0 && int(g) < len(gapReferenceNames) {
-		return gapReferenceNames[g]
-	}
-	return "GapReference(" + strconv.Itoa(int(g)) + ")"
-}
+func (g GapReference) String() string { return enumtext.String(gapReferenceNames, g, "GapReference") }
 
 // MarshalText encodes the reference as its name.
 func (g GapReference) MarshalText() ([]byte, error) {
-	if g < 0 || int(g) >= len(gapReferenceNames) {
-		return nil, fmt.Errorf("cluster: unknown gap reference %d: %w", int(g), ErrInvalidConfig)
-	}
-	return []byte(gapReferenceNames[g]), nil
+	return optionMarshal(gapReferenceNames, g, "gap reference")
 }
 
 // UnmarshalText decodes a reference name; the empty string is
 // [GapBoundingBox].
 func (g *GapReference) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*g = GapBoundingBox
-		return nil
-	}
-	for i, n := range gapReferenceNames {
-		if string(b) == n {
-			*g = GapReference(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("cluster: unknown gap reference %q: %w", b, ErrInvalidConfig)
+	return optionUnmarshal(g, gapReferenceNames, b, "gap reference")
 }
 
 // ChooseRule is the rule [ChooseK] recommends a k by. The zero value is
@@ -86,37 +69,19 @@ const (
 	ChooseByGap
 )
 
-var chooseRuleNames = [...]string{"vote", "elbow", "silhouette", "calinski-harabasz", "davies-bouldin", "gap"}
+var chooseRuleNames = []string{"vote", "elbow", "silhouette", "calinski-harabasz", "davies-bouldin", "gap"}
 
 // String returns the rule's text form.
-func (r ChooseRule) String() string {
-	if r >= 0 && int(r) < len(chooseRuleNames) {
-		return chooseRuleNames[r]
-	}
-	return "ChooseRule(" + strconv.Itoa(int(r)) + ")"
-}
+func (r ChooseRule) String() string { return enumtext.String(chooseRuleNames, r, "ChooseRule") }
 
 // MarshalText encodes the rule as its name.
 func (r ChooseRule) MarshalText() ([]byte, error) {
-	if r < 0 || int(r) >= len(chooseRuleNames) {
-		return nil, fmt.Errorf("cluster: unknown choose rule %d: %w", int(r), ErrInvalidConfig)
-	}
-	return []byte(chooseRuleNames[r]), nil
+	return optionMarshal(chooseRuleNames, r, "choose rule")
 }
 
 // UnmarshalText decodes a rule name; the empty string is [ChooseByVote].
 func (r *ChooseRule) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*r = ChooseByVote
-		return nil
-	}
-	for i, n := range chooseRuleNames {
-		if string(b) == n {
-			*r = ChooseRule(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("cluster: unknown choose rule %q: %w", b, ErrInvalidConfig)
+	return optionUnmarshal(r, chooseRuleNames, b, "choose rule")
 }
 
 // Defaults of ChooseKConfig's zero fields.

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/strataseg/strata/segment/internal/enumtext"
 	"github.com/strataseg/strata/segment/internal/kernel"
 )
 
@@ -42,37 +42,19 @@ const (
 	MiniBatch
 )
 
-var algorithmNames = [...]string{"auto", "lloyd", "hamerly", "elkan", "minibatch"}
+var algorithmNames = []string{"auto", "lloyd", "hamerly", "elkan", "minibatch"}
 
 // String returns the algorithm's text form, such as "hamerly".
-func (a Algorithm) String() string {
-	if a >= 0 && int(a) < len(algorithmNames) {
-		return algorithmNames[a]
-	}
-	return "Algorithm(" + strconv.Itoa(int(a)) + ")"
-}
+func (a Algorithm) String() string { return enumtext.String(algorithmNames, a, "Algorithm") }
 
 // MarshalText encodes the algorithm as its name.
 func (a Algorithm) MarshalText() ([]byte, error) {
-	if a < 0 || int(a) >= len(algorithmNames) {
-		return nil, fmt.Errorf("cluster: unknown algorithm %d: %w", int(a), ErrInvalidConfig)
-	}
-	return []byte(algorithmNames[a]), nil
+	return optionMarshal(algorithmNames, a, "algorithm")
 }
 
 // UnmarshalText decodes an algorithm name; the empty string is [Auto].
 func (a *Algorithm) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*a = Auto
-		return nil
-	}
-	for i, n := range algorithmNames {
-		if string(b) == n {
-			*a = Algorithm(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("cluster: unknown algorithm %q: %w", b, ErrInvalidConfig)
+	return optionUnmarshal(a, algorithmNames, b, "algorithm")
 }
 
 // RefineMethod selects the refinement KMeans applies after its iterations.
@@ -95,37 +77,19 @@ const (
 	RefineSwap
 )
 
-var refineNames = [...]string{"auto", "none", "swap"}
+var refineNames = []string{"auto", "none", "swap"}
 
 // String returns the method's text form, such as "swap".
-func (r RefineMethod) String() string {
-	if r >= 0 && int(r) < len(refineNames) {
-		return refineNames[r]
-	}
-	return "RefineMethod(" + strconv.Itoa(int(r)) + ")"
-}
+func (r RefineMethod) String() string { return enumtext.String(refineNames, r, "RefineMethod") }
 
 // MarshalText encodes the method as its name.
 func (r RefineMethod) MarshalText() ([]byte, error) {
-	if r < 0 || int(r) >= len(refineNames) {
-		return nil, fmt.Errorf("cluster: unknown refine method %d: %w", int(r), ErrInvalidConfig)
-	}
-	return []byte(refineNames[r]), nil
+	return optionMarshal(refineNames, r, "refine method")
 }
 
 // UnmarshalText decodes a method name; the empty string is [RefineAuto].
 func (r *RefineMethod) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*r = RefineAuto
-		return nil
-	}
-	for i, n := range refineNames {
-		if string(b) == n {
-			*r = RefineMethod(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("cluster: unknown refine method %q: %w", b, ErrInvalidConfig)
+	return optionUnmarshal(r, refineNames, b, "refine method")
 }
 
 // Refinement configures the search KMeans runs after k-means to escape

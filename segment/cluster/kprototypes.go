@@ -7,6 +7,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/strataseg/strata/segment/internal/enumtext"
 )
 
 // KPrototypesInit chooses how [KPrototypes] picks its first prototypes. It
@@ -34,19 +36,17 @@ var kpInitNames = []string{"kmeans++", "cao"}
 
 // String returns the initialisation's name.
 func (v KPrototypesInit) String() string {
-	return ppEnumString(kpInitNames, int(v), "KPrototypesInit")
+	return enumtext.String(kpInitNames, v, "KPrototypesInit")
 }
 
 // MarshalText encodes the initialisation's name.
 func (v KPrototypesInit) MarshalText() ([]byte, error) {
-	return ppEnumMarshal(kpInitNames, int(v), "k-prototypes init")
+	return enumMarshal(kpInitNames, v, "k-prototypes init")
 }
 
 // UnmarshalText decodes an initialisation's name.
 func (v *KPrototypesInit) UnmarshalText(b []byte) error {
-	i, err := ppEnumUnmarshal(kpInitNames, b, "k-prototypes init")
-	*v = KPrototypesInit(i)
-	return err
+	return enumUnmarshal(v, kpInitNames, b, "k-prototypes init")
 }
 
 // KPrototypesConfig configures [KPrototypes] and [KModes]. It is plain

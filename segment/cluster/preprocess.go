@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/strataseg/strata/segment/internal/enumtext"
 )
 
 // Impute says how a [Pipeline] fills a missing (NaN) value of a numeric
@@ -31,18 +33,16 @@ const (
 var ppImputeNames = []string{"none", "mean", "median", "mode"}
 
 // String returns the strategy's name.
-func (v Impute) String() string { return ppEnumString(ppImputeNames, int(v), "Impute") }
+func (v Impute) String() string { return enumtext.String(ppImputeNames, v, "Impute") }
 
 // MarshalText encodes the strategy's name.
 func (v Impute) MarshalText() ([]byte, error) {
-	return ppEnumMarshal(ppImputeNames, int(v), "impute")
+	return enumMarshal(ppImputeNames, v, "impute")
 }
 
 // UnmarshalText decodes a strategy's name.
 func (v *Impute) UnmarshalText(b []byte) error {
-	i, err := ppEnumUnmarshal(ppImputeNames, b, "impute")
-	*v = Impute(i)
-	return err
+	return enumUnmarshal(v, ppImputeNames, b, "impute")
 }
 
 // Log says whether a [Pipeline] takes the logarithm of a numeric column, as
@@ -68,16 +68,14 @@ const (
 var ppLogNames = []string{"none", "log1p", "signed-log1p"}
 
 // String returns the mode's name.
-func (v Log) String() string { return ppEnumString(ppLogNames, int(v), "Log") }
+func (v Log) String() string { return enumtext.String(ppLogNames, v, "Log") }
 
 // MarshalText encodes the mode's name.
-func (v Log) MarshalText() ([]byte, error) { return ppEnumMarshal(ppLogNames, int(v), "log") }
+func (v Log) MarshalText() ([]byte, error) { return enumMarshal(ppLogNames, v, "log") }
 
 // UnmarshalText decodes a mode's name.
 func (v *Log) UnmarshalText(b []byte) error {
-	i, err := ppEnumUnmarshal(ppLogNames, b, "log")
-	*v = Log(i)
-	return err
+	return enumUnmarshal(v, ppLogNames, b, "log")
 }
 
 // Scaling says how a [Pipeline] rescales a numeric column. It marshals as
@@ -103,18 +101,16 @@ const (
 var ppScalingNames = []string{"none", "standard", "robust", "minmax"}
 
 // String returns the scaling's name.
-func (v Scaling) String() string { return ppEnumString(ppScalingNames, int(v), "Scaling") }
+func (v Scaling) String() string { return enumtext.String(ppScalingNames, v, "Scaling") }
 
 // MarshalText encodes the scaling's name.
 func (v Scaling) MarshalText() ([]byte, error) {
-	return ppEnumMarshal(ppScalingNames, int(v), "scaling")
+	return enumMarshal(ppScalingNames, v, "scaling")
 }
 
 // UnmarshalText decodes a scaling's name.
 func (v *Scaling) UnmarshalText(b []byte) error {
-	i, err := ppEnumUnmarshal(ppScalingNames, b, "scaling")
-	*v = Scaling(i)
-	return err
+	return enumUnmarshal(v, ppScalingNames, b, "scaling")
 }
 
 // ColumnSpec says what a [Pipeline] does to one numeric column, in a fixed
@@ -611,25 +607,4 @@ func ppMode(xs []float64) float64 {
 		i = k
 	}
 	return best
-}
-
-func ppEnumString(names []string, v int, typ string) string {
-	if v >= 0 && v < len(names) {
-		return names[v]
-	}
-	return typ + "(" + strconv.Itoa(v) + ")"
-}
-
-func ppEnumMarshal(names []string, v int, what string) ([]byte, error) {
-	if v >= 0 && v < len(names) {
-		return []byte(names[v]), nil
-	}
-	return nil, fmt.Errorf("cluster: %s %d is unknown: %w", what, v, ErrInvalidConfig)
-}
-
-func ppEnumUnmarshal(names []string, b []byte, what string) (int, error) {
-	if i := slices.Index(names, string(b)); i >= 0 {
-		return i, nil
-	}
-	return 0, fmt.Errorf("cluster: %s %q is unknown (want one of %q): %w", what, b, names, ErrInvalidConfig)
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/strataseg/strata/segment/internal/enumtext"
 )
 
 // Unseen says what a fitted categorical transform ([OneHot], [Encoder])
@@ -32,18 +34,16 @@ const (
 var ppUnseenNames = []string{"other", "zero", "error"}
 
 // String returns the policy's name.
-func (v Unseen) String() string { return ppEnumString(ppUnseenNames, int(v), "Unseen") }
+func (v Unseen) String() string { return enumtext.String(ppUnseenNames, v, "Unseen") }
 
 // MarshalText encodes the policy's name.
 func (v Unseen) MarshalText() ([]byte, error) {
-	return ppEnumMarshal(ppUnseenNames, int(v), "unseen")
+	return enumMarshal(ppUnseenNames, v, "unseen")
 }
 
 // UnmarshalText decodes a policy's name.
 func (v *Unseen) UnmarshalText(b []byte) error {
-	i, err := ppEnumUnmarshal(ppUnseenNames, b, "unseen")
-	*v = Unseen(i)
-	return err
+	return enumUnmarshal(v, ppUnseenNames, b, "unseen")
 }
 
 // OneHotConfig configures [FitOneHot]. Its zero value keeps every level and
