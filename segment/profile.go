@@ -14,6 +14,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/strataseg/strata/segment/internal/enumtext"
 )
 
 // ErrUnmatched: the accounts and the assignments given to [Profile] are not
@@ -42,22 +44,20 @@ const (
 	RevenueAnnual
 )
 
-var revenueSourceNames = [...]string{"billed", "orders", "subscriptions", "annual"}
+var revenueSourceNames = []string{"billed", "orders", "subscriptions", "annual"}
 
 // String returns "billed", "orders", "subscriptions" or "annual".
 func (r RevenueSource) String() string {
-	if int(r) < len(revenueSourceNames) {
-		return revenueSourceNames[r]
-	}
-	return "RevenueSource(" + strconv.Itoa(int(r)) + ")"
+	return enumtext.String(revenueSourceNames, r, "RevenueSource")
 }
 
 // MarshalText encodes the source's name.
 func (r RevenueSource) MarshalText() ([]byte, error) {
-	if int(r) >= len(revenueSourceNames) {
+	s, ok := enumtext.Name(revenueSourceNames, r)
+	if !ok {
 		return nil, fmt.Errorf("segment: invalid revenue source %d", int(r))
 	}
-	return []byte(revenueSourceNames[r]), nil
+	return []byte(s), nil
 }
 
 // UnmarshalText decodes a source's name; "" is [RevenueBilled].
@@ -67,13 +67,12 @@ func (r *RevenueSource) UnmarshalText(b []byte) error {
 		*r = RevenueBilled
 		return nil
 	}
-	for i, n := range revenueSourceNames {
-		if n == s {
-			*r = RevenueSource(i)
-			return nil
-		}
+	v, ok := enumtext.Value[RevenueSource](revenueSourceNames, s)
+	if !ok {
+		return fmt.Errorf("segment: %q is not a revenue source (billed, orders, subscriptions or annual)", string(b))
 	}
-	return fmt.Errorf("segment: %q is not a revenue source (billed, orders, subscriptions or annual)", string(b))
+	*r = v
+	return nil
 }
 
 // ProfileConfig configures [Profile]. The zero value works.
