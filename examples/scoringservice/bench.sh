@@ -7,6 +7,7 @@
 # Needs wrk (apt-get install -y wrk). Writes its work files to $OUT
 # (default a temporary directory) and prints the figures.
 set -euo pipefail
+{ # read whole before it runs, so that editing the file mid-run is harmless
 cd "$(dirname "$0")"
 DUR=${1:-30}
 OUT=${OUT:-$(mktemp -d)}
@@ -61,3 +62,5 @@ kill -INT "$SERVER"
 wait "$SERVER" || true
 trap - EXIT
 echo "work files in $OUT"
+exit
+}
