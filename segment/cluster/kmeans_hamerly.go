@@ -19,9 +19,9 @@ func score(row, c []float64, cn float64) float64 {
 	return cn - 2*kernel.Dot(row, c)
 }
 
-// hamerlyBlock is the number of rows Hamerly's iteration searches in one
-// kernel call.
-const hamerlyBlock = 64
+// hamerlyBlock is the number of rows whose bounds fail that Hamerly's
+// iteration collects before searching them in one kernel call.
+const hamerlyBlock = 256
 
 // up inflates moves added to or taken from bounds, so that rounding keeps
 // them bounds.
@@ -118,39 +118,26 @@ func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, e
 				}
 				ch = hi - lo
 			} else {
-				// Rows whose bounds fail are searched a block at a time.
-				var gx []float64
-				var gn, g1, g2 []float64
-				var gl []int32
-				pend := make([]int, 0, hamerlyBlock)
+				// Rows whose bounds fail are searched a block at a time,
+				// gathered by the kernel (Nearest2Rows).
+				var pend, prev [hamerlyBlock]int32
+				np := 0
 				flush := func() {
-					if len(pend) == 0 {
+					if np == 0 {
 						return
 					}
-					if gx == nil {
-						gx = make([]float64, hamerlyBlock*d)
-						gn = make([]float64, hamerlyBlock)
-						g1 = make([]float64, hamerlyBlock)
-						g2 = make([]float64, hamerlyBlock)
-						gl = make([]int32, hamerlyBlock)
-					}
-					np := len(pend)
 					searched[c] += np
-					for q, i := range pend {
-						copy(gx[q*d:(q+1)*d], f.x[i*d:(i+1)*d])
-						gn[q] = f.xnorm[i]
-					}
-					pc.Nearest2(gl[:np], g1[:np], g2[:np], gx[:np*d], gn[:np])
-					for q, i := range pend {
+					pc.Nearest2Rows(pend[:np], labels, d1, d2, f.x, f.xnorm)
+					for q, i32 := range pend[:np] {
+						i := int(i32)
 						e := slack * (f.xnorm[i] + cmax)
-						if l := gl[q]; l != labels[i] {
+						if l := labels[i]; l != prev[q] {
 							ch++
-							labels[i] = l
 							upper[i] = math.Sqrt(kernel.SqDist(f.x[i*d:(i+1)*d], centers[int(l)*d:(int(l)+1)*d]))
 						}
-						lower[i] = math.Sqrt(max(g2[q]-e, 0))
+						lower[i] = math.Sqrt(max(d2[i]-e, 0))
 					}
-					pend = pend[:0]
+					np = 0
 				}
 				for i := lo; i < hi; i++ {
 					a := int(labels[i])
@@ -173,8 +160,9 @@ func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, e
 					if safe(u, lb, e) {
 						continue
 					}
-					pend = append(pend, i)
-					if len(pend) == hamerlyBlock {
+					pend[np], prev[np] = int32(i), labels[i]
+					np++
+					if np == hamerlyBlock {
 						flush()
 					}
 				}

@@ -66,21 +66,52 @@ func (f *fitter) newMstep() *mstep {
 	return m
 }
 
-// accumulate sets chunk c's partial sums from rows lo..hi.
+// accumulate sets chunk c's partial sums from rows lo..hi, adding the rows
+// in order (kernel.AddRows), as assignAdd does.
 func (f *fitter) accumulate(m *mstep, c, lo, hi int, labels []int32) {
+	s, ws := m.sums[c], m.wsums[c]
+	clear(s)
+	clear(ws)
+	var w []float64
+	if f.w != nil {
+		w = f.w[lo:hi]
+	}
+	kernel.AddRows(s, ws, f.x[lo*f.d:hi*f.d], w, labels[lo:hi], f.d)
+}
+
+// assignBlock is the number of rows assignAdd hands to the kernel at a time
+// (a multiple of the kernel's own block, so that each block of rows is read
+// from memory once).
+const assignBlock = 2048
+
+// assignAdd is one Lloyd iteration's work on chunk c (rows lo..hi): it
+// assigns each row to its nearest centre in pc, writing labels, and sets the
+// chunk's partial sums, in one pass over the rows (kernel's NearestAdd). The
+// sums are those of accumulate, bit for bit. It returns the number of
+// labels that changed.
+func (f *fitter) assignAdd(pc *kernel.Centres, m *mstep, c, lo, hi int, labels []int32) int {
 	d := f.d
 	s, ws := m.sums[c], m.wsums[c]
 	clear(s)
 	clear(ws)
-	for i := lo; i < hi; i++ {
-		l := int(labels[i])
-		wi := f.weight(i)
-		ws[l] += wi
-		sl := s[l*d : (l+1)*d]
-		for j, v := range f.x[i*d : (i+1)*d] {
-			sl[j] += wi * v
+	var old [assignBlock]int32
+	ch := 0
+	for b := lo; b < hi; b += assignBlock {
+		e := min(b+assignBlock, hi)
+		copy(old[:], labels[b:e])
+		var w []float64
+		if f.w != nil {
+			w = f.w[b:e]
+		}
+		// No distances are wanted, so the row norms are not needed either.
+		pc.NearestAdd(labels[b:e], nil, s, ws, f.x[b*d:e*d], nil, w)
+		for t, l := range labels[b:e] {
+			if l != old[t] {
+				ch++
+			}
 		}
 	}
+	return ch
 }
 
 // update sets dst to the weighted means of the clusters, relocating empty
@@ -180,8 +211,7 @@ func (f *fitter) lloyd(centers []float64, labels []int32, start, maxIter int) (*
 			labels[i] = -1
 		}
 	}
-	fresh := make([]int32, n)
-	dist := make([]float64, n)
+	var dist []float64 // Lloyd's distances, computed only to fill an empty cluster
 	cnorm := make([]float64, k)
 	m := f.newMstep()
 	newCenters := make([]float64, k*d)
@@ -191,21 +221,17 @@ func (f *fitter) lloyd(centers []float64, labels []int32, start, maxIter int) (*
 		kernel.SqNorms(cnorm, centers, d)
 		pc.Pack(centers, cnorm, d)
 		if err := f.parallel(func(c, lo, hi int) {
-			pc.Nearest(fresh[lo:hi], dist[lo:hi], f.x[lo*d:hi*d], f.xnorm[lo:hi])
-			ch := 0
-			for i := lo; i < hi; i++ {
-				if fresh[i] != labels[i] {
-					ch++
-					labels[i] = fresh[i]
-				}
-			}
-			m.changed[c] = ch
-			f.accumulate(m, c, lo, hi, labels)
+			m.changed[c] = f.assignAdd(pc, m, c, lo, hi, labels)
 		}); err != nil {
 			return nil, err
 		}
 		nch := sumInts(m.changed)
-		shift, moved, err := f.update(m, newCenters, centers, labels, func() ([]float64, error) { return dist, nil })
+		shift, moved, err := f.update(m, newCenters, centers, labels, func() ([]float64, error) {
+			if dist == nil {
+				dist = make([]float64, n)
+			}
+			return f.lloydDist(dist, centers, cnorm)
+		})
 		if err != nil {
 			return nil, err
 		}
