@@ -170,6 +170,15 @@ func runCmd() func(context.Context) error {
 		if err := beamx.Run(ctx, buildAssign(c)); err != nil {
 			return err
 		}
+		// textio writes no file for an empty collection: no rejects, or
+		// no account assigned, is an empty file.
+		for _, path := range []string{c.Out, c.Counts, c.Rejects} {
+			if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+				if err := os.WriteFile(path, nil, 0o644); err != nil {
+					return err
+				}
+			}
+		}
 		n, err := countLines(c.Out)
 		if err != nil {
 			return err
