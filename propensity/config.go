@@ -19,7 +19,7 @@ const (
 	DefaultWindowDays      = 180
 	DefaultMinLevelCount   = 10
 	DefaultMaxTechnologies = 30
-	DefaultLeakageAUC      = 0.95
+	DefaultLeakageAUC      = 0.8
 	DefaultMinBuyers       = 20
 	DefaultTopLines        = 3
 )
@@ -141,7 +141,9 @@ type Config struct {
 	Leakage LeakagePolicy `json:"leakage,omitempty"`
 	// LeakageAUC is the single-field cross-validated ROC AUC, on the
 	// accounts where the field is known, at or above which a field leaks;
-	// 0 means 0.95. It must be in (0.5, 1].
+	// 0 means 0.8 (on the real leads data, Tags scores 0.98 and Lead
+	// Quality 0.86 where filled in, and no pre-sales field above 0.66). It
+	// must be in (0.5, 1].
 	LeakageAUC float64 `json:"leakage_auc,omitempty"`
 
 	// MinBuyers is, for cross-sell, the least number of accounts that

@@ -61,7 +61,7 @@
 // ROC AUC of its value, either way round — on the accounts where it is
 // known (a field sales fills in only after contact is blank for the rest,
 // and the blanks would hide it). A field at or above Config.LeakageAUC
-// (0.95) is named in Model.Leakage, and kept (LeakWarn), dropped (LeakDrop)
+// (0.8 by default) is named in Model.Leakage, and kept (LeakWarn), dropped (LeakDrop)
 // or refused (LeakRefuse: Fit returns an error wrapping [ErrLeakage]).
 // Scorer.Screen lists every field's single-field AUC, highest first, for a
 // look at the suspects below the threshold.

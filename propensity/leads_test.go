@@ -164,16 +164,17 @@ func TestLeadsLeakage(t *testing.T) {
 		}
 		return out
 	}
+	c.LeakageAUC = 0.95
 	m := fitLeads(t, accts, c)
 	for _, s := range m.Scorer.Screen[:6] {
 		t.Logf("screen %s %.3f (%d known)", s.Field, s.AUC, s.Known)
 	}
 	assert.Equal(t, []string{"text[Tags]"}, leaks(m), "threshold 0.95")
-	c.LeakageAUC = 0.8
+	c.LeakageAUC = 0 // the default, 0.8
 	m = fitLeads(t, accts, c)
 	got := leaks(m)
-	assert.Contains(t, got, "text[Tags]", "threshold 0.8")
-	assert.Contains(t, got, "text[Lead Quality]", "threshold 0.8")
+	assert.Contains(t, got, "text[Tags]", "default threshold")
+	assert.Contains(t, got, "text[Lead Quality]", "default threshold")
 
 	c.LeakageAUC, c.Leakage = 0, propensity.LeakRefuse
 	s, err := propensity.New(c)
