@@ -10,12 +10,15 @@ import (
 // triangle inequality to accelerate k-means", ICML): an upper bound per row
 // and a lower bound per row and centre, with the distances between centres,
 // skip most distance computations. It gives the labels and centres of
-// lloyd, and needs n·k bounds of memory.
+// lloyd, and needs n·k bounds of memory: float32, rounded down (see
+// lowerBound), so half that of float64 bounds; a bound that is a little
+// looser only costs a distance computation now and then, never a different
+// label.
 func (f *fitter) elkan(centers []float64, maxIter int) (*run, error) {
 	n, d, k := f.n, f.d, f.k
 	labels := make([]int32, n)
 	upper := make([]float64, n)
-	lower := make([]float64, n*k)
+	lower := make([]float32, n*k)
 	dist := make([]float64, n)
 	d2 := make([]float64, n)
 	cnorm := make([]float64, k)
@@ -57,10 +60,10 @@ func (f *fitter) elkan(centers []float64, maxIter int) (*run, error) {
 					li := lower[i*k : (i+1)*k]
 					l2 := math.Sqrt(max(d2[i]-e, 0))
 					for j := range li {
-						li[j] = l2
+						li[j] = lowerBound(l2)
 					}
 					u := math.Sqrt(kernel.SqDist(f.x[i*d:(i+1)*d], centers[a*d:(a+1)*d]))
-					li[a] = u
+					li[a] = lowerBound(u)
 					upper[i] = u
 				}
 				ch = hi - lo
@@ -69,7 +72,7 @@ func (f *fitter) elkan(centers []float64, maxIter int) (*run, error) {
 					a := int(labels[i])
 					li := lower[i*k : (i+1)*k]
 					for j, p := range m.moves {
-						li[j] -= p * up
+						li[j] = lowerBound(float64(li[j]) - p*up)
 					}
 					u := upper[i] + m.moves[a]*up
 					upper[i] = u
@@ -85,20 +88,20 @@ func (f *fitter) elkan(centers []float64, maxIter int) (*run, error) {
 						if j == a {
 							continue
 						}
-						if safe(u, max(li[j], cc[a*k+j]-u), e) {
+						if safe(u, max(float64(li[j]), cc[a*k+j]-u), e) {
 							continue
 						}
 						if !tight {
 							u = math.Sqrt(kernel.SqDist(row, centers[a*d:(a+1)*d]))
 							ta = score(row, centers[a*d:(a+1)*d], cnorm[a])
-							li[a] = math.Sqrt(max(f.xnorm[i]+ta-e, 0))
+							li[a] = lowerBound(math.Sqrt(max(f.xnorm[i]+ta-e, 0)))
 							tight = true
-							if safe(u, max(li[j], cc[a*k+j]-u), e) {
+							if safe(u, max(float64(li[j]), cc[a*k+j]-u), e) {
 								continue
 							}
 						}
 						tj := score(row, centers[j*d:(j+1)*d], cnorm[j])
-						li[j] = math.Sqrt(max(f.xnorm[i]+tj-e, 0))
+						li[j] = lowerBound(math.Sqrt(max(f.xnorm[i]+tj-e, 0)))
 						if tj < ta || (tj == ta && j < a) {
 							a, ta = j, tj
 							u = math.Sqrt(kernel.SqDist(row, centers[j*d:(j+1)*d]))
@@ -146,4 +149,18 @@ func (f *fitter) elkan(centers []float64, maxIter int) (*run, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// lowerBound returns a float32 no larger than the lower bound v (0 for
+// v ≤ 0 and tiny v, math.MaxFloat32 beyond its range), so that a stored
+// bound stays a bound: v is shrunk by 2⁻²² before the conversion, more than
+// float32's rounding can add back.
+func lowerBound(v float64) float32 {
+	switch {
+	case v < 0x1p-100:
+		return 0
+	case v >= math.MaxFloat32:
+		return math.MaxFloat32
+	}
+	return float32(v * (1 - 0x1p-22))
 }

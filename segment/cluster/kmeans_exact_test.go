@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -104,4 +105,25 @@ func TestKMeansAutoSwitchEqualsLloyd(t *testing.T) {
 		assert.Equal(t, ref.Iterations, m.Iterations, "%v", alg)
 		assert.Equal(t, ref.Inertia, m.Inertia, "%v", alg)
 	}
+}
+
+// Elkan's float32 lower bounds must never exceed the float64 bound they
+// stand for, or rows would skip a centre that is nearer.
+func TestLowerBoundNeverAbove(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	vals := []float64{-1, 0, 0x1p-149, 0x1p-100, 0x1p-99, 1, 1 + 0x1p-52, math.MaxFloat32, math.Nextafter(math.MaxFloat32, 0), 1e300, math.Inf(1)}
+	for range 100000 {
+		vals = append(vals, math.Exp(rng.NormFloat64()*20), float64(float32(rng.Float64()*100)))
+	}
+	bad := 0
+	for _, v := range vals {
+		lb := float64(lowerBound(v))
+		if lb > max(v, 0) || lb < 0 || (v > 1e-20 && v < 1e30 && v-lb > v*1e-6) {
+			bad++
+			t.Logf("v=%g: bound %g", v, lb)
+		}
+	}
+	assert.Equal(t, 0, bad)
+	assert.Equal(t, float32(0), lowerBound(-1))
+	assert.Equal(t, float32(math.MaxFloat32), lowerBound(math.Inf(1)))
 }

@@ -95,6 +95,7 @@ func (f *fitter) assignAdd(pc *kernel.Centres, m *mstep, c, lo, hi int, labels [
 	clear(s)
 	clear(ws)
 	var old [assignBlock]int32
+	var dist [assignBlock]float64 // scratch: the distances are not kept
 	ch := 0
 	for b := lo; b < hi; b += assignBlock {
 		e := min(b+assignBlock, hi)
@@ -103,8 +104,7 @@ func (f *fitter) assignAdd(pc *kernel.Centres, m *mstep, c, lo, hi int, labels [
 		if f.w != nil {
 			w = f.w[b:e]
 		}
-		// No distances are wanted, so the row norms are not needed either.
-		pc.NearestAdd(labels[b:e], nil, s, ws, f.x[b*d:e*d], nil, w)
+		pc.NearestAdd(labels[b:e], dist[:e-b], s, ws, f.x[b*d:e*d], f.xnorm[b:e], w)
 		for t, l := range labels[b:e] {
 			if l != old[t] {
 				ch++
