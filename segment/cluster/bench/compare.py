@@ -16,6 +16,10 @@ import re
 import sys
 
 PEAK = 222.0
+# The issue's scikit-learn figures on a quiet machine (ms per iteration,
+# Lloyd and Elkan); the goal is at most half the better of the two.
+QUIET = {(100000, 8, 8): (1.73, 4.48), (1000000, 16, 16): (46.1, 59.4),
+         (1000000, 64, 64): (184.0, 166.0), (200000, 16, 256): (53.5, 204.0)}
 LINE = re.compile(r"^Benchmark(\w+)/n=(\d+)/d=(\d+)/k=(\d+)(?:-\d+)?\s+\d+\s+(.*)$")
 
 
@@ -56,8 +60,8 @@ def main():
                 rss[(p[0],) + tuple(int(v) for v in p[1:4])] = int(p[4]) * 1024
     base = rss.pop(("Baseline", 0, 0, 0), 0)
     print("| shape (n, d, k) | iters | sklearn Lloyd | sklearn Elkan | strata Lloyd | strata Hamerly | strata Elkan | strata Auto "
-          "| kernel-only Lloyd loop | best strata / best sklearn | Lloyd / sklearn Lloyd | strata Lloyd GFLOP/s (% of 222) | inertia rel. diff | Go peak RSS / data |")
-    print("|---" * 14 + "|")
+          "| kernel-only Lloyd loop | best strata / best sklearn | best strata / quiet sklearn (issue) | Lloyd / sklearn Lloyd | strata Lloyd GFLOP/s (% of 222) | inertia rel. diff | Go peak RSS / data |")
+    print("|---" * 15 + "|")
     for key in sorted(go, key=lambda s: (s[0] * s[1] * s[2], s)):
         n, d, k = key
         g, s = go[key], sk.get(key, {})
@@ -65,6 +69,7 @@ def main():
         best_go = min(v["ms"] for a, v in g.items() if a != "KernelLloyd")
         best_sk = min((v["ms"] for v in s.values()), default=float("nan"))
         lloyd = g.get("Lloyd")
+        quiet = f"{best_go / min(QUIET[key]):.2f}" if key in QUIET else "–"
         gf = 2.0 * n * k * d / (lloyd["ms"] * 1e-3) / 1e9 if lloyd else float("nan")
         ratio_l = lloyd["ms"] / s["Lloyd"]["ms"] if lloyd and "Lloyd" in s else float("nan")
         # Every exact strata algorithm against scikit-learn's Lloyd.
@@ -74,10 +79,10 @@ def main():
         mem = "; ".join(
             f"{alg} {rss[(alg,) + key] / 2**20:.0f} MiB = {rss[(alg,) + key] / data:.2f}× data, "
             f"minus baseline {(rss[(alg,) + key] - base) / data:.2f}× data"
-            for alg in ("Lloyd", "Auto") if (alg,) + key in rss) or "–"
+            for alg in ("Lloyd", "Auto", "Elkan") if (alg,) + key in rss) or "–"
         iters = "/".join(sorted({f"{v['iters']:.0f}" for v in list(g.values()) + list(s.values())}))
         print(f"| {n}, {d}, {k} | {iters} | {cell(s, 'Lloyd')} | {cell(s, 'Elkan')} | {cell(g, 'Lloyd')} | {cell(g, 'Hamerly')} "
-              f"| {cell(g, 'Elkan')} | {cell(g, 'Auto')} | {cell(g, 'KernelLloyd')} | {best_go / best_sk:.2f} | {ratio_l:.2f} | {gf:.1f} ({100 * gf / PEAK:.0f}%) "
+              f"| {cell(g, 'Elkan')} | {cell(g, 'Auto')} | {cell(g, 'KernelLloyd')} | {best_go / best_sk:.2f} | {quiet} | {ratio_l:.2f} | {gf:.1f} ({100 * gf / PEAK:.0f}%) "
               f"| {rel:.1e} | {mem} |")
     print()
     print("Milliseconds per iteration, best pass; GFLOP/s counts 2·n·k·d per Lloyd iteration.")

@@ -39,7 +39,7 @@ base=$(STRATA_BENCH_DIR= /usr/bin/time -f '%M' "$out/cluster.test" -test.run '^$
 echo "Baseline 0 0 0 $base" | tee "$out/peak-rss.txt"
 for s in $(echo "$shapes" | tr , ' '); do
 	n=${s%%x*}; r=${s#*x}; d=${r%%x*}; k=${r#*x}
-	for alg in Lloyd Auto; do
+	for alg in Lloyd Auto Elkan; do
 		kb=$(/usr/bin/time -f '%M' "$out/cluster.test" -test.run '^$' \
 			-test.bench "^Benchmark$alg$/^n=$n$/^d=$d$/^k=$k$" -test.benchtime 1x 2>&1 >/dev/null | tail -1)
 		echo "$alg $n $d $k $kb" | tee -a "$out/peak-rss.txt"
