@@ -107,9 +107,10 @@ func TestKMeansAutoSwitchEqualsLloyd(t *testing.T) {
 	}
 }
 
-// Elkan's float32 lower bounds must never exceed the float64 bound they
-// stand for, or rows would skip a centre that is nearer.
-func TestLowerBoundNeverAbove(t *testing.T) {
+// Hamerly's and Elkan's float32 bounds must never be tighter than the
+// float64 bounds they stand for, or rows would skip a centre that is
+// nearer.
+func TestFloat32BoundsStayBounds(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	vals := []float64{-1, 0, 0x1p-149, 0x1p-100, 0x1p-99, 1, 1 + 0x1p-52, math.MaxFloat32, math.Nextafter(math.MaxFloat32, 0), 1e300, math.Inf(1)}
 	for range 100000 {
@@ -120,10 +121,19 @@ func TestLowerBoundNeverAbove(t *testing.T) {
 		lb := float64(lowerBound(v))
 		if lb > max(v, 0) || lb < 0 || (v > 1e-20 && v < 1e30 && v-lb > v*1e-6) {
 			bad++
-			t.Logf("v=%g: bound %g", v, lb)
+			t.Logf("v=%g: lower bound %g", v, lb)
+		}
+		if v < 0 {
+			continue
+		}
+		ub := float64(upperBound(v))
+		if ub < v || (v > 1e-20 && v < 1e30 && ub-v > v*1e-6) {
+			bad++
+			t.Logf("v=%g: upper bound %g", v, ub)
 		}
 	}
 	assert.Equal(t, 0, bad)
 	assert.Equal(t, float32(0), lowerBound(-1))
 	assert.Equal(t, float32(math.MaxFloat32), lowerBound(math.Inf(1)))
+	assert.True(t, math.IsInf(float64(upperBound(math.MaxFloat32)), 1))
 }

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"math"
+	"sync"
 
 	"github.com/strataseg/strata/segment/internal/kernel"
 )
@@ -82,7 +83,16 @@ func (f *fitter) accumulate(m *mstep, c, lo, hi int, labels []int32) {
 // assignBlock is the number of rows assignAdd hands to the kernel at a time
 // (a multiple of the kernel's own block, so that each block of rows is read
 // from memory once).
-const assignBlock = 2048
+const assignBlock = 1024
+
+// assignScratch is assignAdd's per-goroutine scratch, kept in a sync.Pool
+// so that an iteration allocates nothing.
+type assignScratch struct {
+	old  [assignBlock]int32
+	dist [assignBlock]float64 // the kernel's distances, not kept
+}
+
+var assignPool = sync.Pool{New: func() any { return new(assignScratch) }}
 
 // assignAdd is one Lloyd iteration's work on chunk c (rows lo..hi): it
 // assigns each row to its nearest centre in pc, writing labels, and sets the
@@ -94,12 +104,13 @@ func (f *fitter) assignAdd(pc *kernel.Centres, m *mstep, c, lo, hi int, labels [
 	s, ws := m.sums[c], m.wsums[c]
 	clear(s)
 	clear(ws)
-	var old [assignBlock]int32
-	var dist [assignBlock]float64 // scratch: the distances are not kept
+	sc := assignPool.Get().(*assignScratch)
+	defer assignPool.Put(sc)
+	old, dist := sc.old[:], sc.dist[:]
 	ch := 0
 	for b := lo; b < hi; b += assignBlock {
 		e := min(b+assignBlock, hi)
-		copy(old[:], labels[b:e])
+		copy(old, labels[b:e])
 		var w []float64
 		if f.w != nil {
 			w = f.w[b:e]
