@@ -272,16 +272,16 @@ func segmentIndex(m Model) map[string]int {
 }
 
 // composite joins the assignments of the parts of a combined Model into
-// one: see [Layer] for the rules.
+// one: see [Layer] for the rules. The joined ID, name and description are
+// cut from one string, so an account's composite costs one allocation for
+// its texts however many parts it has.
 func composite(accountID, method string, parts []Assignment) Assignment {
 	var (
-		idLen, nameLen, descLen, nReasons, nScores int
-		score                                      = 1.0
+		textLen, nReasons, nScores int
+		score                      = 1.0
 	)
 	for _, p := range parts {
-		idLen += len(p.Segment.ID) + len(IDSep)
-		nameLen += len(p.Segment.Name) + len(NameSep)
-		descLen += len(p.Segment.Description) + 1
+		textLen += len(p.Segment.ID) + len(IDSep) + len(p.Segment.Name) + len(NameSep) + len(p.Segment.Description) + 1
 		nReasons += len(p.Reasons)
 		nScores += len(p.Scores)
 		score = min(score, p.Score)
@@ -289,10 +289,30 @@ func composite(accountID, method string, parts []Assignment) Assignment {
 	if len(parts) == 0 {
 		score = 0
 	}
-	var id, name, desc strings.Builder
-	id.Grow(idLen)
-	name.Grow(nameLen)
-	desc.Grow(descLen)
+	buf := make([]byte, 0, textLen)
+	for i, p := range parts {
+		if i > 0 {
+			buf = append(buf, IDSep...)
+		}
+		buf = append(buf, p.Segment.ID...)
+	}
+	idEnd := len(buf)
+	for i, p := range parts {
+		if i > 0 {
+			buf = append(buf, NameSep...)
+		}
+		buf = append(buf, p.Segment.Name...)
+	}
+	nameEnd := len(buf)
+	for _, p := range parts {
+		if p.Segment.Description != "" {
+			if len(buf) > nameEnd {
+				buf = append(buf, ' ')
+			}
+			buf = append(buf, p.Segment.Description...)
+		}
+	}
+	text := string(buf)
 	var scores map[string]float64
 	if nScores > 0 {
 		scores = make(map[string]float64, nScores)
@@ -301,19 +321,7 @@ func composite(accountID, method string, parts []Assignment) Assignment {
 	if nReasons > 0 {
 		reasons = make([]Reason, 0, nReasons)
 	}
-	for i, p := range parts {
-		if i > 0 {
-			id.WriteString(IDSep)
-			name.WriteString(NameSep)
-		}
-		id.WriteString(p.Segment.ID)
-		name.WriteString(p.Segment.Name)
-		if p.Segment.Description != "" {
-			if desc.Len() > 0 {
-				desc.WriteByte(' ')
-			}
-			desc.WriteString(p.Segment.Description)
-		}
+	for _, p := range parts {
 		for k, v := range p.Scores {
 			if _, ok := scores[k]; !ok {
 				scores[k] = v
@@ -324,9 +332,9 @@ func composite(accountID, method string, parts []Assignment) Assignment {
 	return Assignment{
 		AccountID: accountID,
 		Segment: Segment{
-			ID:          id.String(),
-			Name:        name.String(),
-			Description: desc.String(),
+			ID:          text[:idEnd],
+			Name:        text[idEnd:nameEnd],
+			Description: text[nameEnd:],
 			Method:      method,
 		},
 		Score:   score,

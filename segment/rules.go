@@ -280,7 +280,7 @@ func (m *keysModel) Assign(a *Account) (Assignment, error) {
 
 func (m *keysModel) assignValid(a *Account) (Assignment, error) {
 	if _, ok := m.set[a.ID]; !ok {
-		return Assignment{}, fmt.Errorf("%s: account %q is not a named key account: %w", MethodKeyAccounts, a.ID, ErrNoMatch)
+		return Assignment{}, &notKeyError{id: a.ID}
 	}
 	return Assignment{
 		AccountID: a.ID,
@@ -289,6 +289,18 @@ func (m *keysModel) assignValid(a *Account) (Assignment, error) {
 		Reasons:   []Reason{{Text: "named key account → " + m.Segment.Name, Field: "id"}},
 	}, nil
 }
+
+// notKeyError is how a key-accounts Model declines an account: it wraps
+// [ErrNoMatch] and formats its message only when asked, since [First] asks
+// the rule about every account and reads no message but the key
+// accounts'.
+type notKeyError struct{ id string }
+
+func (e *notKeyError) Error() string {
+	return fmt.Sprintf("%s: account %q is not a named key account: %v", MethodKeyAccounts, e.id, ErrNoMatch)
+}
+
+func (e *notKeyError) Unwrap() error { return ErrNoMatch }
 
 var (
 	_ Segmenter = (*Rules)(nil)
