@@ -9,7 +9,43 @@ import (
 	"time"
 
 	"github.com/strataseg/strata/segment"
+	"github.com/strataseg/strata/segment/segmenttest"
 )
+
+// BenchmarkAssign times one Assign of each scheme's model (fitted on 2,000
+// generated accounts, the default config otherwise, as the scoring
+// service's behavior layer is) on a generated customer with its histories
+// (account=full: orders, subscription, usage, events, survey) and on the
+// same account without them (account=lean).
+func BenchmarkAssign(b *testing.B) {
+	accts := segmenttest.Accounts(2000, 2)
+	full := segmenttest.Accounts(1, 2)[0]
+	lean := full
+	lean.Orders, lean.Subscriptions, lean.Usage, lean.Events, lean.Survey = nil, nil, nil, nil, nil
+	for _, sc := range []Scheme{Lifecycle, RFM, Drivers, Clusters} {
+		s, err := New(Config{Scheme: sc, Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := s.Fit(context.Background(), slices.Values(accts))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, acc := range []struct {
+			name string
+			a    *segment.Account
+		}{{"full", &full}, {"lean", &lean}} {
+			b.Run("scheme="+sc.String()+"/account="+acc.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := m.Assign(acc.a); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
 
 // benchAccounts returns n accounts of 50 records each: 20 orders, 20
 // usage records and 10 events over the year before asOf.
@@ -37,10 +73,10 @@ func benchAccounts(n int) []segment.Account {
 	return accts
 }
 
-// BenchmarkAssign measures features and both scores (the lifecycle
+// BenchmarkAssignBook measures features and both scores (the lifecycle
 // scheme) over 100,000 accounts of 50 records (10,000 distinct accounts,
 // each assigned ten times).
-func BenchmarkAssign(b *testing.B) {
+func BenchmarkAssignBook(b *testing.B) {
 	const n, distinct = 100_000, 10_000
 	accts := benchAccounts(distinct)
 	s, err := New(Config{AsOf: asOf, Churn: ChurnHealth})
