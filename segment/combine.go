@@ -32,17 +32,10 @@ const (
 	MethodKeyAccounts = "key-accounts" // [KeyAccounts]
 )
 
-// validAssigner is implemented by the Models of this package: assignValid
-// assigns an account that the caller has already validated, so that a
-// combinator validates each account once rather than once per level.
-type validAssigner interface {
-	assignValid(a *Account) (Assignment, error)
-}
-
 // assignChild assigns a, which the caller has validated, with m.
 func assignChild(m Model, a *Account) (Assignment, error) {
-	if v, ok := m.(validAssigner); ok {
-		return v.assignValid(a)
+	if v, ok := m.(ValidAssigner); ok {
+		return v.AssignValid(a)
 	}
 	return m.Assign(a)
 }

@@ -172,10 +172,10 @@ func (m *precedenceModel) Assign(a *Account) (Assignment, error) {
 	if err := checkAccount(MethodFirst, a); err != nil {
 		return Assignment{}, err
 	}
-	return m.assignValid(a)
+	return m.AssignValid(a)
 }
 
-func (m *precedenceModel) assignValid(a *Account) (Assignment, error) {
+func (m *precedenceModel) AssignValid(a *Account) (Assignment, error) {
 	as, err := assignChild(m.rule, a)
 	if err == nil {
 		return as, nil

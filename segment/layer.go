@@ -106,7 +106,7 @@ func (l *Layered) fitValid(ctx context.Context, all []Account) (Model, error) {
 	}
 	got := make([]observation, len(all))
 	err := forEach(ctx, MethodLayers, len(all), 0, func(i int) error {
-		as, err := m.assignValid(&all[i])
+		as, err := m.AssignValid(&all[i])
 		if errors.Is(err, ErrNoMatch) {
 			return nil
 		}
@@ -176,10 +176,10 @@ func (m *layeredModel) Assign(a *Account) (Assignment, error) {
 	if err := checkAccount(MethodLayers, a); err != nil {
 		return Assignment{}, err
 	}
-	return m.assignValid(a)
+	return m.AssignValid(a)
 }
 
-func (m *layeredModel) assignValid(a *Account) (Assignment, error) {
+func (m *layeredModel) AssignValid(a *Account) (Assignment, error) {
 	parts := make([]Assignment, len(m.models))
 	for i, lm := range m.models {
 		p, err := assignChild(lm, a)

@@ -264,7 +264,7 @@ func (m *mergedModel) Assign(a *Account) (Assignment, error) {
 	if err := checkAccount(MethodMinSize, a); err != nil {
 		return Assignment{}, err
 	}
-	return m.assignValid(a)
+	return m.AssignValid(a)
 }
 
 // threshold says what a segment of n accounts fell short of.
@@ -275,7 +275,7 @@ func (m *mergedModel) threshold(n int) string {
 	return fmt.Sprintf("under %g%% of the %d fitted", 100*m.Config.Share, m.Fitted)
 }
 
-func (m *mergedModel) assignValid(a *Account) (Assignment, error) {
+func (m *mergedModel) AssignValid(a *Account) (Assignment, error) {
 	as, err := assignChild(m.base, a)
 	if err != nil {
 		return Assignment{}, fmt.Errorf("%s: %w", MethodMinSize, err)

@@ -139,10 +139,10 @@ func (m *rulesModel) Assign(a *Account) (Assignment, error) {
 	if err := checkAccount(m.Method, a); err != nil {
 		return Assignment{}, err
 	}
-	return m.assignValid(a)
+	return m.AssignValid(a)
 }
 
-func (m *rulesModel) assignValid(a *Account) (Assignment, error) {
+func (m *rulesModel) AssignValid(a *Account) (Assignment, error) {
 	as, err := m.r.f(a)
 	if err != nil {
 		if _, ok := errors.AsType[*FieldError](err); ok {
@@ -275,10 +275,10 @@ func (m *keysModel) Assign(a *Account) (Assignment, error) {
 	if err := checkAccount(MethodKeyAccounts, a); err != nil {
 		return Assignment{}, err
 	}
-	return m.assignValid(a)
+	return m.AssignValid(a)
 }
 
-func (m *keysModel) assignValid(a *Account) (Assignment, error) {
+func (m *keysModel) AssignValid(a *Account) (Assignment, error) {
 	if _, ok := m.set[a.ID]; !ok {
 		return Assignment{}, &notKeyError{id: a.ID}
 	}

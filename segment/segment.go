@@ -92,6 +92,19 @@ type Model interface {
 	Segments() []Segment
 }
 
+// ValidAssigner is implemented by Models that can skip validating an
+// account their caller has already validated: AssignValid(a) returns what
+// Assign(a) returns for an account a whose [Account.Validate] returned nil,
+// without calling Validate again. The combinators ([Layer], [Within],
+// [First], [MinSize]) validate each account once and call AssignValid on
+// their children when they have it, so that a model of six layers does not
+// validate an account seven times. Calling AssignValid on an account that
+// has not been validated is a programming error: the answer for an invalid
+// account is undefined.
+type ValidAssigner interface {
+	AssignValid(a *Account) (Assignment, error)
+}
+
 // Progress reports how far a long Fit has come, through a Config's Progress
 // callback.
 type Progress struct {

@@ -175,7 +175,7 @@ func (n *Nested) fitValid(ctx context.Context, all []Account) (Model, error) {
 		if outerIDs[i] == "" {
 			return nil
 		}
-		as, err := m.assignValid(&all[i])
+		as, err := m.AssignValid(&all[i])
 		if errors.Is(err, ErrNoMatch) {
 			return nil
 		}
@@ -327,10 +327,10 @@ func (m *nestedModel) Assign(a *Account) (Assignment, error) {
 	if err := checkAccount(MethodWithin, a); err != nil {
 		return Assignment{}, err
 	}
-	return m.assignValid(a)
+	return m.AssignValid(a)
 }
 
-func (m *nestedModel) assignValid(a *Account) (Assignment, error) {
+func (m *nestedModel) AssignValid(a *Account) (Assignment, error) {
 	op, err := assignChild(m.outer, a)
 	if err != nil {
 		return Assignment{}, fmt.Errorf("%s: outer: %w", MethodWithin, err)

@@ -44,6 +44,9 @@
 //     JSON with another "method" or an unknown "version".
 //   - BatchEqualsOne: segment.AssignAll with 4 workers gives what Assign
 //     gives one account at a time, in reverse order.
+//   - AssignValid: a Model that implements segment.ValidAssigner gives
+//     from AssignValid what Assign gives, account by account (skipped for
+//     a Model without it).
 //   - ConcurrentAssign: 64 goroutines assigning at once (32 accounts each,
 //     covering them all) get what one gets (run the tests with -race).
 //   - EmptyID: Assign of an account without ID, and Fit of accounts among
@@ -168,6 +171,7 @@ var clauses = []clause{
 	{"RoundTrip", (*runner).roundTrip},
 	{"DecodeErrors", (*runner).decodeErrors},
 	{"BatchEqualsOne", (*runner).batchEqualsOne},
+	{"AssignValid", (*runner).assignValid},
 	{"ConcurrentAssign", (*runner).concurrentAssign},
 	{"EmptyID", (*runner).emptyID},
 	{"NilAccount", (*runner).nilAccount},
@@ -531,6 +535,32 @@ func (r *runner) batchEqualsOne(t *testing.T) {
 		got[i].as = as
 	}
 	compareOutcomes(t, "AssignAll", accts, want, got)
+}
+
+func (r *runner) assignValid(t *testing.T) {
+	m := r.mustFit(t, 1)
+	v, ok := m.(segment.ValidAssigner)
+	if !ok {
+		t.Skipf("the Model (%T) does not implement segment.ValidAssigner", m)
+	}
+	want := r.assignEach(m, r.c.Accounts)
+	got := make([]outcome, len(r.c.Accounts))
+	for i := range r.c.Accounts {
+		as, err := func() (as segment.Assignment, err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					err = fmt.Errorf("segmenttest: AssignValid panicked: %v", p)
+				}
+			}()
+			return v.AssignValid(&r.c.Accounts[i])
+		}()
+		if err != nil {
+			got[i].err = err.Error()
+		} else {
+			got[i].as = as
+		}
+	}
+	compareOutcomes(t, "AssignValid", r.c.Accounts, want, got)
 }
 
 func (r *runner) concurrentAssign(t *testing.T) {

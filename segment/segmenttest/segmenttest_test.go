@@ -128,6 +128,16 @@ func (m *toyModel) Assign(a *segment.Account) (segment.Assignment, error) {
 	return as, nil
 }
 
+// AssignValid is Assign without validation, or a different answer when
+// the toy is broken so.
+func (m *toyModel) AssignValid(a *segment.Account) (segment.Assignment, error) {
+	as := segment.Assignment{AccountID: a.ID, Segment: toySegments[0], Score: 1}
+	if a.Employees.Or(0) >= m.Median && m.broken != "assignValidDiffers" {
+		as.Segment = toySegments[1]
+	}
+	return as, nil
+}
+
 func TestRun(t *testing.T) {
 	segmenttest.Run(t, segmenttest.Config{New: func(int) segment.Segmenter { return toy{} }})
 }
@@ -167,6 +177,7 @@ func TestRunCatches(t *testing.T) {
 		{"dupSegments", "Segments"},
 		{"roundTripLoses", "RoundTrip"},
 		{"nilPanics", "NilAccount"},
+		{"assignValidDiffers", "AssignValid"},
 	} {
 		t.Run(c.broken+"/"+c.clause, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBroken$/^"+c.clause+"$", "-test.v")
