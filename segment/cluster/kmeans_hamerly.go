@@ -1,9 +1,6 @@
 package cluster
 
 import (
-	"fmt"
-	"os"
-	"time"
 	"math"
 	"sync"
 
@@ -104,7 +101,6 @@ func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, e
 	r := &run{labels: labels}
 	pc := new(kernel.Centres)
 	for it := 1; it <= maxIter; it++ {
-		t0 := time.Now()
 		kernel.SqNorms(cnorm, centers, d)
 		pc.Pack(centers, cnorm, d)
 		cmax := 0.0
@@ -228,9 +224,6 @@ func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, e
 		if f.tolAbs > 0 && shift <= f.tolAbs {
 			r.converged = true
 			break
-		}
-		if os.Getenv("STRATA_TRACE") != "" {
-			fmt.Fprintf(os.Stderr, "it %d searched %.3f changed %d time %v\n", it, float64(sumInts(searched))/float64(n), nch, time.Since(t0))
 		}
 		if adaptive && it >= 2 && 2*sumInts(searched) > n {
 			return f.lloyd(centers, labels, it+1, maxIter)
