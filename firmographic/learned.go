@@ -940,6 +940,12 @@ func (m *LearnedModel) Assign(a *segment.Account) (segment.Assignment, error) {
 	if err := a.Validate(); err != nil {
 		return segment.Assignment{}, err
 	}
+	return m.AssignValid(a)
+}
+
+// AssignValid is Assign for an account whose Validate the caller has
+// checked (see [segment.ValidAssigner]); the combinators call it.
+func (m *LearnedModel) AssignValid(a *segment.Account) (segment.Assignment, error) {
 	num, cat, rawNum, err := m.features(a)
 	if err != nil {
 		return segment.Assignment{}, err

@@ -311,6 +311,12 @@ func (m *LookalikeModel) Assign(a *segment.Account) (segment.Assignment, error) 
 	if err := a.Validate(); err != nil {
 		return segment.Assignment{}, err
 	}
+	return m.AssignValid(a)
+}
+
+// AssignValid is Assign for an account whose Validate the caller has
+// checked (see [segment.ValidAssigner]); the combinators call it.
+func (m *LookalikeModel) AssignValid(a *segment.Account) (segment.Assignment, error) {
 	f, err := m.v.read(a, m.nd)
 	if err != nil {
 		return segment.Assignment{}, err

@@ -78,6 +78,12 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	if err := a.Validate(); err != nil {
 		return segment.Assignment{}, fmt.Errorf("tier: %w", err)
 	}
+	return m.AssignValid(a)
+}
+
+// AssignValid is Assign for an account whose Validate the caller has
+// checked (see [segment.ValidAssigner]); the combinators call it.
+func (m *Model) AssignValid(a *segment.Account) (segment.Assignment, error) {
 	f := m.Config.gather(a, m.AsOf, true)
 	v := m.value(&f)
 	key := slices.Contains(m.Config.KeyAccounts, a.ID)
