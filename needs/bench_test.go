@@ -11,6 +11,7 @@ import (
 
 	"github.com/strataseg/strata/needs"
 	"github.com/strataseg/strata/segment"
+	"github.com/strataseg/strata/segment/segmenttest"
 )
 
 // benchAccounts returns n accounts with e events each (a third with a
@@ -134,4 +135,39 @@ func BenchmarkProfile(b *testing.B) {
 		})
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "accounts/s")
 	})
+}
+
+// BenchmarkAssign times one Assign of each mode's model (fitted on 2,000
+// generated accounts, the default config otherwise, as the scoring
+// service's needs layer is) on a generated customer with its histories
+// (account=full: events with texts and topics, survey answers…) and on the
+// same account without them (account=lean).
+func BenchmarkAssign(b *testing.B) {
+	accts := segmenttest.Accounts(2000, 2)
+	full := segmenttest.Accounts(1, 2)[0]
+	lean := full
+	lean.Orders, lean.Subscriptions, lean.Usage, lean.Events, lean.Survey = nil, nil, nil, nil, nil
+	for _, mode := range []needs.Mode{needs.Dominant, needs.Learned} {
+		s, err := needs.New(needs.Config{Mode: mode})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := s.Fit(context.Background(), slices.Values(accts))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, acc := range []struct {
+			name string
+			a    *segment.Account
+		}{{"full", &full}, {"lean", &lean}} {
+			b.Run("scheme="+mode.String()+"/account="+acc.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := m.Assign(acc.a); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }
