@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/strataseg/strata/segment"
@@ -48,6 +49,54 @@ type Model struct {
 	// [MeasureCustom] measure, the "tier/unknown" segment of accounts
 	// without the value.
 	Tiers []segment.Segment `json:"segments"`
+
+	// text holds the parts of the reason texts that depend on the Model
+	// alone, built on first use: a Model must not be changed once it has
+	// assigned an account.
+	text atomic.Pointer[modelText]
+}
+
+// modelText is what [Model.reasons] would otherwise format for every
+// account: the label and field of the value, the tier names, each tier's
+// " → name (rule)" and each bound as money without a currency.
+type modelText struct {
+	label, field string
+	asOf         string
+	names        []string
+	arrow        []string
+	bounds       []string
+}
+
+// texts returns m's modelText, building it on first use. Two goroutines
+// may both build it; they build the same.
+func (m *Model) texts() *modelText {
+	if t := m.text.Load(); t != nil {
+		return t
+	}
+	t := &modelText{label: m.label(), field: m.field(), asOf: m.AsOf.Format(time.DateOnly), names: m.Config.names()}
+	t.arrow = make([]string, len(m.Bounds)+1) // the tiers, without the unknown-value segment
+	for k := range t.arrow {
+		t.arrow[k] = " → " + m.Tiers[k].Name
+		if r := m.rule(k); r != "" {
+			t.arrow[k] += " (" + r + ")"
+		}
+	}
+	t.bounds = make([]string, len(m.Bounds))
+	for i, b := range m.Bounds {
+		t.bounds[i] = money(b, "")
+	}
+	m.text.Store(t)
+	return t
+}
+
+// withCurrency puts currency in front of an amount money formatted
+// without one, as money does.
+func withCurrency(dst []byte, amount, currency string) []byte {
+	if currency != "" {
+		dst = append(dst, currency...)
+		dst = append(dst, ' ')
+	}
+	return append(dst, amount...)
 }
 
 var _ segment.Model = (*Model)(nil)
@@ -147,10 +196,9 @@ func sortSearch(q []float64, v float64, orEqual bool) int {
 func (m *Model) reasons(v *valuation, f *facts, k int, key bool, score float64) []segment.Reason {
 	c := &m.Config
 	n := len(m.Bounds) + 1
-	label := m.label()
-	var rs []segment.Reason
-	field := m.field()
-	names := c.names()
+	tx := m.texts()
+	label, field := tx.label, tx.field
+	rs := make([]segment.Reason, 0, 1+len(v.details)+len(v.adjust))
 	if key {
 		rs = append(rs, segment.Reason{Field: "id", Text: fmt.Sprintf("key account → %s, always", m.Tiers[0].Name)})
 	}
@@ -162,31 +210,37 @@ func (m *Model) reasons(v *valuation, f *facts, k int, key bool, score float64) 
 		if c.Measure == MeasureContract {
 			what = "no subscription running"
 		}
-		t := fmt.Sprintf("%s by %s: %s %s", what, m.AsOf.Format(time.DateOnly), label, money(v.value, f.currency))
+		t := what + " by " + m.texts().asOf + ": " + label + " " + money(v.value, f.currency)
 		if !key {
 			t += " → " + m.Tiers[n-1].Name
 		}
 		rs = append(rs, segment.Reason{Field: field, Text: t})
 	default:
-		t := fmt.Sprintf("top %s of accounts by %s: %s", topPercent(score), label, money(v.value, f.currency))
+		tx := m.texts()
+		t := make([]byte, 0, 160)
+		t = append(t, "top "...)
+		t = append(t, topPercent(score)...)
+		t = append(t, " of accounts by "...)
+		t = append(t, tx.label...)
+		t = append(t, ": "...)
+		t = append(t, money(v.value, f.currency)...)
 		byValue := m.tierOf(v, false)
 		switch {
 		case byValue < n-1:
-			t += fmt.Sprintf(" ≥ %s", money(m.Bounds[byValue], f.currency))
+			t = withCurrency(append(t, " ≥ "...), tx.bounds[byValue], f.currency)
 		case n > 1 && m.Bounds[n-2] == math.MaxFloat64:
-			t += " (no fitted account has a positive value)"
+			t = append(t, " (no fitted account has a positive value)"...)
 		case n > 1:
-			t += fmt.Sprintf(" < %s", money(m.Bounds[n-2], f.currency))
+			t = withCurrency(append(t, " < "...), tx.bounds[n-2], f.currency)
 		}
 		if key {
-			t += fmt.Sprintf(" (%s by value)", names[byValue])
+			t = append(t, " ("...)
+			t = append(t, tx.names[byValue]...)
+			t = append(t, " by value)"...)
 		} else {
-			t += " → " + m.Tiers[k].Name
-			if r := m.rule(k); r != "" {
-				t += " (" + r + ")"
-			}
+			t = append(t, tx.arrow[k]...)
 		}
-		rs = append(rs, segment.Reason{Field: field, Text: t})
+		rs = append(rs, segment.Reason{Field: tx.field, Text: string(t)})
 	}
 	rs = append(rs, v.details...)
 	rs = append(rs, v.adjust...)
