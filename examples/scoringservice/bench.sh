@@ -51,9 +51,12 @@ run() { # name connections path body content-type [timeout]
 	BODY=$4 CTYPE=$5 wrk -t2 -c"$2" -d"${DUR}s" --timeout "${6:-5s}" -s wrk.lua "$URL$3" | grep '^RESULT' | sed "s/^RESULT/$1 c=$2/"
 }
 echo "== wrk"
+# ROUNDS > 1 repeats bare and assign, interleaved, to show the run-to-run noise.
 for c in 16 64; do
-	run bare "$c" /v1/bare "$OUT/one.json" application/json
-	run assign "$c" /v1/assign "$OUT/one.json" application/json
+	for _ in $(seq "${ROUNDS:-1}"); do
+		run bare "$c" /v1/bare "$OUT/one.json" application/json
+		run assign "$c" /v1/assign "$OUT/one.json" application/json
+	done
 done
 run batch 4 /v1/assign/batch "$OUT/batch.jsonl" application/x-ndjson 60s
 echo "(batch: accounts/s = rps × $BATCH)"
