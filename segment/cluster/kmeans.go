@@ -18,11 +18,13 @@ import (
 type Algorithm int
 
 const (
-	// Auto picks an exact algorithm: Lloyd below 16 clusters, Hamerly
-	// from 16 on, switching to Lloyd when more than half the rows fail
-	// their bounds in an iteration (heavily overlapping clusters in many
-	// dimensions). On strata's benchmarks that was the fastest choice;
-	// Elkan never was.
+	// Auto picks an exact algorithm with a cost model of the two measured
+	// on strata's benchmarks: Lloyd below 16 clusters and wherever d·k is
+	// too small for Hamerly's bounds to pay; otherwise Hamerly, handing
+	// over to Lloyd when the fraction of rows failing their bounds stays
+	// too high for the bounds to pay over the iterations to come (heavily
+	// overlapping clusters). Whatever it runs, the result is Lloyd's;
+	// Elkan was never the fastest and is not chosen.
 	Auto Algorithm = iota
 	// Lloyd is the plain Lloyd iteration (Lloyd 1982): every row is
 	// compared with every centre at every iteration.

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"github.com/strataseg/strata/segment/internal/kernel"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -136,4 +137,28 @@ func TestFloat32BoundsStayBounds(t *testing.T) {
 	assert.Equal(t, float32(0), lowerBound(-1))
 	assert.Equal(t, float32(math.MaxFloat32), lowerBound(math.Inf(1)))
 	assert.True(t, math.IsInf(float64(upperBound(math.MaxFloat32)), 1))
+}
+
+// Auto's cost model: Lloyd from the start where d·k is small, Hamerly where
+// it is large; Hamerly kept while the searched fraction falls fast, handed
+// over to Lloyd when it stays high.
+func TestAutoCostDecisions(t *testing.T) {
+	for _, d := range []int{16, 64} {
+		c := newAutoCost(d, 64)
+		assert.True(t, c.keepHamerly(0.02, 0.01, 0.02, 100), "d=%d: few rows searched", d)
+		assert.False(t, c.keepHamerly(1, 1, 1, 100), "d=%d: every row searched, no fall", d)
+		assert.True(t, c.keepHamerly(1, 1, 1, 0), "d=%d: no iteration left", d)
+	}
+	if kernel.Impl() != "avx512" {
+		t.Skipf("the benchmark shapes' decisions are those of the avx512 kernels; this machine runs %s", kernel.Impl())
+	}
+	assert.False(t, newAutoCost(8, 8).hamerlyPays())
+	assert.False(t, newAutoCost(16, 16).hamerlyPays())
+	assert.True(t, newAutoCost(64, 64).hamerlyPays())
+	assert.True(t, newAutoCost(16, 256).hamerlyPays())
+	// 1M×64×64: 96 % then 77 % of the rows searched in iterations 2 and 3,
+	// falling to 2 % later; Hamerly is 1.7× faster than Lloyd overall.
+	assert.True(t, newAutoCost(64, 64).keepHamerly(0.96, 0.77, 0.97, 47))
+	// 200k×16×256: 60–100 % searched throughout; Lloyd is faster.
+	assert.False(t, newAutoCost(16, 256).keepHamerly(0.99, 0.99, 1, 47))
 }

@@ -77,10 +77,10 @@ func halfMinSep(s, centers []float64, k, d int) {
 // "Making k-means even faster", SDM): one upper bound on the distance to
 // the assigned centre and one lower bound on the distance to every other
 // centre let most rows skip the distance computations. It gives the labels
-// and centres of lloyd. When adaptive, it hands over to lloyd once more
-// than half the rows need a full search in an iteration (from the second
-// on): the bounds then cost more than they save, as on heavily overlapping
-// clusters in many dimensions.
+// and centres of lloyd. When adaptive (Auto), it hands over to lloyd, from
+// the third iteration on, when Auto's cost model (autoCost.keepHamerly)
+// projects that the bounds will cost more than they save over the
+// iterations to come, as on heavily overlapping clusters.
 func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, error) {
 	n, d, k := f.n, f.d, f.k
 	labels := make([]int32, n)
@@ -98,6 +98,9 @@ func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, e
 	newCenters := make([]float64, k*d)
 	slack := f.gemmSlack()
 	searched := make([]int, f.nChunks)
+	tightened := make([]int, f.nChunks)
+	cost := newAutoCost(d, k)
+	prevS := 1.0
 	r := &run{labels: labels}
 	pc := new(kernel.Centres)
 	for it := 1; it <= maxIter; it++ {
@@ -121,7 +124,7 @@ func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, e
 		}
 		if err := f.parallel(func(c, lo, hi int) {
 			ch := 0
-			searched[c] = 0
+			searched[c], tightened[c] = 0, 0
 			sc := scratch.Get().(*hamerlyScratch)
 			defer scratch.Put(sc)
 			g1, g2, gl := sc.d1[:], sc.d2[:], sc.labels[:]
@@ -181,6 +184,7 @@ func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, e
 					if safe(u, lb, e) {
 						continue
 					}
+					tightened[c]++
 					row := f.x[i*d : (i+1)*d]
 					u = math.Sqrt(kernel.SqDist(row, centers[a*d:(a+1)*d]))
 					upper[i] = upperBound(u)
@@ -225,8 +229,13 @@ func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, e
 			r.converged = true
 			break
 		}
-		if adaptive && it >= 2 && 2*sumInts(searched) > n {
-			return f.lloyd(centers, labels, it+1, maxIter)
+		if adaptive && it >= 2 {
+			s := float64(sumInts(searched)) / float64(n)
+			t := float64(sumInts(tightened)) / float64(n)
+			if it >= 3 && !cost.keepHamerly(prevS, s, t, maxIter-it) {
+				return f.lloyd(centers, labels, it+1, maxIter)
+			}
+			prevS = s
 		}
 	}
 	r.centers = centers

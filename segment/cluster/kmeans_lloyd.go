@@ -13,10 +13,12 @@ func (f *fitter) algorithm() Algorithm {
 		return f.cfg.Algorithm
 	}
 	// With the kernels' blocked distance computations, Elkan's n·k bounds
-	// cost more to maintain than they save; Hamerly's single bound pays
-	// from about 16 centres on, as long as the clusters are separated
-	// enough (see hamerly's adaptive switch to Lloyd).
-	if f.k < 16 {
+	// cost more to maintain than they save. Hamerly's single bound can pay
+	// from about 16 centres on, when d·k is large enough for a search to
+	// cost more than the bookkeeping of the bounds (autoCost), and as long
+	// as the clusters are separated enough (see hamerly's adaptive switch
+	// to Lloyd).
+	if f.k < 16 || !newAutoCost(f.d, f.k).hamerlyPays() {
 		return Lloyd
 	}
 	return Hamerly
