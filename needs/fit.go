@@ -100,12 +100,11 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 						errs[i] = fmt.Errorf("needs: %w", err)
 						continue
 					}
-					ev, n, err := ix.extract(a, rc.SurveyWeight, &dec, dfs[g], &scr[g], false)
+					n, err := ix.extract(&evs[base+i], a, rc.SurveyWeight, &dec, dfs[g], &scr[g], false)
 					if err != nil {
 						errs[i] = err
 						continue
 					}
-					evs[base+i] = ev
 					nd[g] += n
 				}
 			})
@@ -186,7 +185,7 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 				pts := make([]float64, nn)
 				for i := lo; i < hi; i++ {
 					m.c.w.points(pts, &evs[i], nil, nil)
-					profiles[i] = makeProfile(pts, rc.EvidenceScale)
+					profiles[i] = makeProfile(nil, pts, rc.EvidenceScale)
 				}
 			})
 		}
@@ -204,10 +203,11 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 	} else {
 		m.Segs = dominantSegments(rc.Needs)
 	}
+	m.c.describeCentres(m)
 	m.Counts = make([]int, len(m.Segs))
+	row := make([]float64, m.rowWidth())
 	for i := range profiles {
-		k, _ := m.place(&profiles[i])
-		m.Counts[k]++
+		m.Counts[m.segmentOf(&profiles[i], row)]++
 	}
 	return m, nil
 }
@@ -415,7 +415,8 @@ func (m *Model) learnedSegments() []segment.Segment {
 	segs := make([]segment.Segment, 0, len(m.Centres)+1)
 	used := map[string]int{}
 	for _, ctr := range m.Centres {
-		top := topNeeds(ctr, 3)
+		var order [3]int
+		top := order[:topNeeds(order[:], ctr)]
 		var ids, names []string
 		if len(top) > 0 {
 			ids, names = []string{needs[top[0]].ID}, []string{needs[top[0]].Label()}

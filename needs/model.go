@@ -3,11 +3,11 @@ package needs
 import (
 	"cmp"
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/strataseg/strata/segment"
@@ -85,6 +85,9 @@ func (p *Projection) apply(dst, shares []float64) {
 type compiled struct {
 	ix *index
 	w  weigher
+	// centres describes the mean profile of each learned segment
+	// (describe(Centres[k], 2)).
+	centres []string
 }
 
 func (m *Model) compile() *compiled {
@@ -99,7 +102,17 @@ func (m *Model) compile() *compiled {
 	if m.Config.HalfLifeDays > 0 {
 		w.dec.halfLife = m.Config.HalfLifeDays * 86400
 	}
-	return &compiled{ix: ix, w: w}
+	c := &compiled{ix: ix, w: w}
+	c.describeCentres(m)
+	return c
+}
+
+// describeCentres sets the descriptions of the Model's learned segments.
+func (c *compiled) describeCentres(m *Model) {
+	c.centres = make([]string, len(m.Centres))
+	for k, ctr := range m.Centres {
+		c.centres[k] = m.describe(ctr, 2)
+	}
 }
 
 // compiledOrNew returns the compiled form built by Fit or DecodeModel, or,
@@ -142,14 +155,76 @@ func (m *Model) Profile(a *segment.Account) (Profile, error) {
 	if err != nil {
 		return Profile{}, err
 	}
-	var sc scratch
-	ev, _, err := c.ix.extract(a, m.Config.SurveyWeight, &c.w.dec, nil, &sc, false)
-	if err != nil {
+	w := works.Get().(*work)
+	defer works.Put(w)
+	if _, err := c.ix.extract(&w.ev, a, m.Config.SurveyWeight, &c.w.dec, nil, &w.sc, false); err != nil {
 		return Profile{}, err
 	}
-	pts := make([]float64, len(c.ix.needs))
-	c.w.points(pts, &ev, a, nil)
-	return makeProfile(pts, m.Config.EvidenceScale), nil
+	w.size(len(c.ix.needs), 0)
+	c.w.points(w.pts, &w.ev, a, nil)
+	return makeProfile(nil, w.pts, m.Config.EvidenceScale), nil
+}
+
+// work holds the buffers of one Assign or Profile call; calls take one
+// from works and put it back, so that a goroutine assigning account after
+// account reuses the same buffers.
+type work struct {
+	sc     scratch
+	ev     evidence
+	pts    []float64
+	shares []float64
+	row    []float64
+	det    []needDetail
+	buf    []byte      // the reason texts, one after the other
+	ends   []reasonEnd // one per reason
+}
+
+// reasonEnd is a Reason whose text ends at end in work.buf.
+type reasonEnd struct {
+	end    int
+	field  string
+	effect float64
+}
+
+var works = sync.Pool{New: func() any { return new(work) }}
+
+// size readies w for a taxonomy of n needs and projected rows of width
+// values.
+func (w *work) size(n, width int) {
+	if cap(w.pts) < n {
+		w.pts, w.shares = make([]float64, n), make([]float64, n)
+	}
+	w.pts, w.shares = w.pts[:n], w.shares[:n]
+	if cap(w.row) < width {
+		w.row = make([]float64, width)
+	}
+	w.row = w.row[:width]
+	if cap(w.det) < n {
+		w.det = make([]needDetail, n)
+	}
+	w.det = w.det[:n]
+	for i := range w.det {
+		w.det[i].reset()
+	}
+	w.buf, w.ends = w.buf[:0], w.ends[:0]
+}
+
+// end closes the reason whose text was appended to w.buf last.
+func (w *work) end(field string, effect float64) {
+	w.ends = append(w.ends, reasonEnd{end: len(w.buf), field: field, effect: effect})
+}
+
+// reasons returns the reasons closed so far, their texts cut from one
+// string.
+func (w *work) reasons() []segment.Reason {
+	s := string(w.buf)
+	rs := make([]segment.Reason, len(w.ends))
+	start := 0
+	for i, e := range w.ends {
+		rs[i] = segment.Reason{Text: s[start:e.end], Field: e.field, Effect: e.effect}
+		start = e.end
+	}
+	return rs
 }
 
 // Assign places an account in a needs segment. It is a pure function,
@@ -180,187 +255,326 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	if err != nil {
 		return segment.Assignment{}, err
 	}
-	var sc scratch
-	ev, _, err := c.ix.extract(a, m.Config.SurveyWeight, &c.w.dec, nil, &sc, true)
-	if err != nil {
+	w := works.Get().(*work)
+	as, err := m.assign(a, c, w)
+	works.Put(w)
+	return as, err
+}
+
+func (m *Model) assign(a *segment.Account, c *compiled, w *work) (segment.Assignment, error) {
+	ev := &w.ev
+	if _, err := c.ix.extract(ev, a, m.Config.SurveyWeight, &c.w.dec, nil, &w.sc, true); err != nil {
 		return segment.Assignment{}, err
 	}
 	n := len(c.ix.needs)
-	pts := make([]float64, n)
-	det := make([]needDetail, n)
-	c.w.points(pts, &ev, a, det)
-	p := makeProfile(pts, m.Config.EvidenceScale)
-	as := segment.Assignment{AccountID: a.ID}
-	seg, rule := m.place(&p)
-	as.Segment = m.Segs[seg]
-	as.Score = p.Confidence
-	as.Scores = map[string]float64{"evidence": p.Evidence, "confidence": p.Confidence}
-	as.Reasons = append(as.Reasons, rule)
+	w.size(n, m.rowWidth())
+	c.w.points(w.pts, ev, a, w.det)
+	p := makeProfile(w.shares, w.pts, m.Config.EvidenceScale)
+	k := m.segmentOf(&p, w.row)
+	as := segment.Assignment{AccountID: a.ID, Segment: m.Segs[k], Score: p.Confidence}
+	m.ruleReason(w, c, &p, k)
 	if p.Top < 0 {
-		m.flatReasons(&as, &ev)
+		as.Scores = map[string]float64{"evidence": p.Evidence, "confidence": p.Confidence}
+		flatReasons(w, ev)
+		as.Reasons = w.reasons()
 		return as, nil
 	}
+	as.Scores = make(map[string]float64, 2+n)
+	as.Scores["evidence"], as.Scores["confidence"] = p.Evidence, p.Confidence
 	for j, s := range p.Shares {
-		as.Scores["share:"+c.ix.needs[j].ID] = s
+		as.Scores[c.ix.shareKeys[j]] = s
 	}
-	for _, j := range []int{p.Top, p.Second} {
-		if j >= 0 {
-			m.evidenceReasons(&as, c, &ev, &det[j], j)
-		}
+	evidenceReasons(w, c, ev, p.Top)
+	if p.Second >= 0 {
+		evidenceReasons(w, c, ev, p.Second)
 	}
-	m.flatReasons(&as, &ev)
+	flatReasons(w, ev)
 	var sv, evt, txt float64
-	for _, d := range det {
+	for i := range w.det {
+		d := &w.det[i]
 		sv += d.surveyPts
 		evt += d.eventPts
 		txt += d.textPts
 	}
-	as.Reasons = append(as.Reasons, segment.Reason{
-		Text:   fmt.Sprintf("confidence %.2f from %.1f points of evidence (survey %.1f, event topics %.1f, text %.1f)", p.Confidence, p.Evidence, sv, evt, txt),
-		Field:  "evidence",
-		Effect: p.Evidence,
-	})
+	b := append(w.buf, "confidence "...)
+	b = strconv.AppendFloat(b, p.Confidence, 'f', 2, 64)
+	b = append(b, " from "...)
+	b = strconv.AppendFloat(b, p.Evidence, 'f', 1, 64)
+	b = append(b, " points of evidence (survey "...)
+	b = strconv.AppendFloat(b, sv, 'f', 1, 64)
+	b = append(b, ", event topics "...)
+	b = strconv.AppendFloat(b, evt, 'f', 1, 64)
+	b = append(b, ", text "...)
+	b = strconv.AppendFloat(b, txt, 'f', 1, 64)
+	w.buf = append(b, ')')
+	w.end("evidence", p.Evidence)
+	as.Reasons = w.reasons()
 	return as, nil
 }
 
-// place returns the index of the account's segment and the reason.
-func (m *Model) place(p *Profile) (int, segment.Reason) {
-	needs := m.Config.Needs
-	noEvidence := len(m.Segs) - 1
-	if p.Top < 0 {
-		return noEvidence, segment.Reason{Text: "no survey answer, event topic or text signals a need → " + m.Segs[noEvidence].Name, Field: "evidence"}
+// rowWidth is the number of values of a projected profile; 0 without a
+// projection.
+func (m *Model) rowWidth() int {
+	if m.Projection == nil || len(m.Projection.Vectors) == 0 {
+		return 0
 	}
-	top := needs[p.Top]
+	return len(m.Projection.Vectors[0])
+}
+
+// segmentOf returns the index of the segment of profile p; row holds
+// rowWidth values, for the projected profile.
+func (m *Model) segmentOf(p *Profile, row []float64) int {
+	needs := m.Config.Needs
+	if p.Top < 0 {
+		return len(m.Segs) - 1
+	}
+	if m.Config.Mode == Learned {
+		r := p.Shares
+		if m.Projection != nil {
+			r = row[:len(m.Projection.Vectors[0])]
+			m.Projection.apply(r, p.Shares)
+		}
+		k, _ := m.KMeans.Predict(r)
+		return k
+	}
 	s1 := p.Shares[p.Top]
 	s2 := 0.0
 	if p.Second >= 0 {
 		s2 = p.Shares[p.Second]
 	}
-	if m.Config.Mode == Learned {
-		row := p.Shares
-		if m.Projection != nil {
-			row = make([]float64, len(m.Projection.Vectors[0]))
-			m.Projection.apply(row, p.Shares)
-		}
-		k, _ := m.KMeans.Predict(row)
-		txt := fmt.Sprintf("profile %s nearest the learned segment %s (%s)", m.describe(p.Shares, 2), m.Segs[k].Name, m.describe(m.Centres[k], 2))
-		return k, segment.Reason{Text: txt + " → " + m.Segs[k].Name, Field: "need:" + top.ID, Effect: s1}
-	}
 	if p.Second < 0 || (s1 >= m.Config.MinShare && s1-s2 >= m.Config.MinMargin) {
-		var txt string
-		if p.Second < 0 {
-			txt = fmt.Sprintf("%s holds all the need evidence", top.Label())
-		} else {
-			txt = fmt.Sprintf("%s holds %s of the need evidence, %s points ahead of %s (%s)", top.Label(), pct(s1), pts100(s1-s2), needs[p.Second].Label(), pct(s2))
-		}
-		return p.Top, segment.Reason{Text: txt + " → " + m.Segs[p.Top].Name, Field: "need:" + top.ID, Effect: s1}
+		return p.Top
 	}
 	i, j := min(p.Top, p.Second), max(p.Top, p.Second)
-	k := len(needs) + pairIndex(i, j, len(needs))
-	txt := fmt.Sprintf("no need dominates: %s %s, %s %s (a need dominates with %s of the evidence and a lead of %s points) → %s",
-		top.Label(), pct(s1), needs[p.Second].Label(), pct(s2), pct(m.Config.MinShare), pts100(m.Config.MinMargin), m.Segs[k].Name)
-	return k, segment.Reason{Text: txt, Field: "need:" + top.ID, Effect: s1}
+	return len(needs) + pairIndex(i, j, len(needs))
+}
+
+// ruleReason adds the reason for placing p in segment k, as segmentOf
+// did.
+func (m *Model) ruleReason(w *work, c *compiled, p *Profile, k int) {
+	needs := m.Config.Needs
+	b := w.buf
+	if p.Top < 0 {
+		b = append(b, "no survey answer, event topic or text signals a need → "...)
+		w.buf = append(b, m.Segs[k].Name...)
+		w.end("evidence", 0)
+		return
+	}
+	top := needs[p.Top].Label()
+	s1 := p.Shares[p.Top]
+	s2 := 0.0
+	if p.Second >= 0 {
+		s2 = p.Shares[p.Second]
+	}
+	switch {
+	case m.Config.Mode == Learned:
+		b = append(b, "profile "...)
+		b = m.appendDescribe(b, p.Shares, 2)
+		b = append(b, " nearest the learned segment "...)
+		b = append(b, m.Segs[k].Name...)
+		b = append(b, " ("...)
+		b = append(b, c.centres[k]...)
+		b = append(b, ')')
+	case k == p.Top && p.Second < 0:
+		b = append(b, top...)
+		b = append(b, " holds all the need evidence"...)
+	case k == p.Top:
+		b = append(b, top...)
+		b = append(b, " holds "...)
+		b = appendPct(b, s1)
+		b = append(b, " of the need evidence, "...)
+		b = appendPts(b, s1-s2)
+		b = append(b, " points ahead of "...)
+		b = append(b, needs[p.Second].Label()...)
+		b = append(b, " ("...)
+		b = appendPct(b, s2)
+		b = append(b, ')')
+	default:
+		b = append(b, "no need dominates: "...)
+		b = append(b, top...)
+		b = append(b, ' ')
+		b = appendPct(b, s1)
+		b = append(b, ", "...)
+		b = append(b, needs[p.Second].Label()...)
+		b = append(b, ' ')
+		b = appendPct(b, s2)
+		b = append(b, " (a need dominates with "...)
+		b = appendPct(b, m.Config.MinShare)
+		b = append(b, " of the evidence and a lead of "...)
+		b = appendPts(b, m.Config.MinMargin)
+		b = append(b, " points)"...)
+	}
+	b = append(b, " → "...)
+	w.buf = append(b, m.Segs[k].Name...)
+	w.end(c.ix.needFields[p.Top], s1)
 }
 
 // describe lists the top n needs of shares with their percentages.
 func (m *Model) describe(shares []float64, n int) string {
-	order := topNeeds(shares, n)
-	parts := make([]string, len(order))
-	for i, j := range order {
-		parts[i] = m.Config.Needs[j].Label() + " " + pct(shares[j])
-	}
-	return strings.Join(parts, ", ")
+	return string(m.appendDescribe(nil, shares, n))
 }
 
-// topNeeds returns the indices of the n largest positive shares, largest
-// first (the first need wins ties).
-func topNeeds(shares []float64, n int) []int {
-	idx := make([]int, 0, len(shares))
-	for j, s := range shares {
-		if s > 0 {
-			idx = append(idx, j)
+// appendDescribe appends the top n (at most 3) needs of shares with their
+// percentages.
+func (m *Model) appendDescribe(b []byte, shares []float64, n int) []byte {
+	var order [3]int
+	for i, j := range order[:topNeeds(order[:n], shares)] {
+		if i > 0 {
+			b = append(b, ", "...)
 		}
+		b = append(b, m.Config.Needs[j].Label()...)
+		b = append(b, ' ')
+		b = appendPct(b, shares[j])
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(shares[b], shares[a]) })
-	return idx[:min(n, len(idx))]
+	return b
 }
 
-func pct(s float64) string    { return strconv.Itoa(int(math.Round(100*s))) + "%" }
-func pts100(s float64) string { return strconv.Itoa(int(math.Round(100 * s))) }
+// topNeeds writes into dst the indices of the len(dst) largest positive
+// shares, largest first (the first need wins ties), and returns how many
+// there are.
+func topNeeds(dst []int, shares []float64) int {
+	n := 0
+	for n < len(dst) {
+		best := -1
+		for j, s := range shares {
+			if s > 0 && (best < 0 || s > shares[best]) && !slices.Contains(dst[:n], j) {
+				best = j
+			}
+		}
+		if best < 0 {
+			break
+		}
+		dst[n] = best
+		n++
+	}
+	return n
+}
+
+// appendPct appends a share as a whole percentage ("27%").
+func appendPct(b []byte, s float64) []byte {
+	return append(appendPts(b, s), '%')
+}
+
+// appendPts appends a share in whole percentage points ("27").
+func appendPts(b []byte, s float64) []byte {
+	return strconv.AppendInt(b, int64(int(math.Round(100*s))), 10)
+}
 
 // evidenceReasons adds the reasons behind need j.
-func (m *Model) evidenceReasons(as *segment.Assignment, c *compiled, ev *evidence, d *needDetail, j int) {
-	need := c.ix.needs[j]
+func evidenceReasons(w *work, c *compiled, ev *evidence, j int) {
+	label := c.ix.needs[j].Label()
+	d := &w.det[j]
 	if len(d.kinds) > 0 {
-		kinds := slices.Collect(maps.Keys(d.kinds))
-		slices.SortFunc(kinds, func(a, b string) int {
-			if x := cmp.Compare(c.ix.kindWeight(b), c.ix.kindWeight(a)); x != 0 {
-				return x
+		slices.SortFunc(d.kinds, func(x, y kindCount) int {
+			if v := cmp.Compare(y.weight, x.weight); v != 0 {
+				return v
 			}
-			if x := cmp.Compare(d.kinds[b], d.kinds[a]); x != 0 {
-				return x
+			if v := cmp.Compare(y.n, x.n); v != 0 {
+				return v
 			}
-			return strings.Compare(a, b)
+			return strings.Compare(x.kind, y.kind)
 		})
-		parts := make([]string, len(kinds))
-		for i, k := range kinds {
-			parts[i] = strconv.Itoa(d.kinds[k]) + " " + kindNoun(k, d.kinds[k])
+		b := w.buf
+		for i, k := range d.kinds {
+			b = appendSep(b, i, len(d.kinds))
+			b = strconv.AppendInt(b, int64(k.n), 10)
+			b = append(b, ' ')
+			b = appendKindNoun(b, k.kind, k.n)
 		}
-		txt := joinAnd(parts) + " on " + need.Label()
+		b = append(b, " on "...)
+		b = append(b, label...)
 		if c.w.dec.hasAsOf && d.hasOldest && d.oldest <= c.w.dec.asOf {
 			days := int(math.Ceil(float64(c.w.dec.asOf-d.oldest) / 86400))
-			txt += fmt.Sprintf(" in the last %d days", max(days, 1))
+			b = append(b, " in the last "...)
+			b = strconv.AppendInt(b, int64(max(days, 1)), 10)
+			b = append(b, " days"...)
 		}
-		as.Reasons = append(as.Reasons, segment.Reason{Text: txt, Field: "events", Effect: d.eventPts})
+		w.buf = b
+		w.end("events", d.eventPts)
 	}
 	if len(d.keywords) > 0 {
-		q := make([]string, 0, 4)
-		for _, k := range d.keywords[:min(4, len(d.keywords))] {
-			q = append(q, strconv.Quote(k))
+		b := append(w.buf, "text: "...)
+		for i, k := range d.keywords[:min(4, len(d.keywords))] {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = strconv.AppendQuote(b, k)
 		}
+		b = append(b, " in "...)
+		for i, s := range d.textSrc {
+			b = appendSep(b, i, len(d.textSrc))
+			b = append(b, s...)
+		}
+		b = append(b, " → "...)
+		w.buf = append(b, label...)
 		field := "events.text"
 		if len(d.textSrc) == 1 && strings.HasPrefix(d.textSrc[0], "text[") {
 			field = d.textSrc[0]
 		}
-		as.Reasons = append(as.Reasons, segment.Reason{
-			Text:   fmt.Sprintf("text: %s in %s → %s", strings.Join(q, ", "), joinAnd(d.textSrc), need.Label()),
-			Field:  field,
-			Effect: d.textPts,
-		})
+		w.end(field, d.textPts)
 	}
-	for _, a := range ev.ans {
+	for i := range ev.ans {
+		a := &ev.ans[i]
 		if a.need != j || a.z <= 0 {
 			continue
 		}
-		as.Reasons = append(as.Reasons, segment.Reason{
-			Text:   fmt.Sprintf("survey: %s %s, %.1f SD above this respondent's mean", c.ix.questions[a.key].label, rated(a.scale, a.value), a.z),
-			Field:  "survey[" + a.key + "]",
-			Effect: a.z,
-		})
+		b := append(w.buf, "survey: "...)
+		b = append(b, a.label...)
+		b = append(b, ' ')
+		b = appendRated(b, a.scale, a.value)
+		b = append(b, ", "...)
+		b = strconv.AppendFloat(b, a.z, 'f', 1, 64)
+		w.buf = append(b, " SD above this respondent's mean"...)
+		w.end(a.field, a.z)
 	}
 }
 
-func (m *Model) flatReasons(as *segment.Assignment, ev *evidence) {
+// appendSep appends what comes before part i of n in a list read "a, b
+// and c".
+func appendSep(b []byte, i, n int) []byte {
+	switch {
+	case i == 0:
+		return b
+	case i == n-1:
+		return append(b, " and "...)
+	}
+	return append(b, ", "...)
+}
+
+func flatReasons(w *work, ev *evidence) {
 	for _, f := range ev.flat {
-		var txt string
+		var b []byte
 		if f.n == 1 {
-			txt = fmt.Sprintf("survey: a single answer on the %s scale — no relative preference, not counted", f.scale)
+			b = append(w.buf, "survey: a single answer on the "...)
+			b = append(b, f.scale.String()...)
+			b = append(b, " scale"...)
 		} else {
-			txt = fmt.Sprintf("survey: all %d answers on the %s scale %s — no relative preference, not counted", f.n, f.scale, rated(f.scale, f.value))
+			b = append(w.buf, "survey: all "...)
+			b = strconv.AppendInt(b, int64(f.n), 10)
+			b = append(b, " answers on the "...)
+			b = append(b, f.scale.String()...)
+			b = append(b, " scale "...)
+			b = appendRated(b, f.scale, f.value)
 		}
-		as.Reasons = append(as.Reasons, segment.Reason{Text: txt, Field: "survey"})
+		w.buf = append(b, " — no relative preference, not counted"...)
+		w.end("survey", 0)
 	}
 }
 
-func rated(s Scale, v float64) string {
-	f := strconv.FormatFloat(v, 'g', 4, 64)
+// appendRated appends an answer with its scale ("rated 4/5").
+func appendRated(b []byte, s Scale, v float64) []byte {
 	switch s {
 	case Likert5:
-		return "rated " + f + "/5"
+		b = append(b, "rated "...)
+		b = strconv.AppendFloat(b, v, 'g', 4, 64)
+		return append(b, "/5"...)
 	case Rating10:
-		return "rated " + f + "/10"
+		b = append(b, "rated "...)
+		b = strconv.AppendFloat(b, v, 'g', 4, 64)
+		return append(b, "/10"...)
 	}
-	return "MaxDiff score " + f
+	b = append(b, "MaxDiff score "...)
+	return strconv.AppendFloat(b, v, 'g', 4, 64)
 }
 
 var kindNouns = map[string]string{
@@ -378,22 +592,28 @@ var kindNouns = map[string]string{
 
 // kindNoun names an event kind for n events ("demo requests").
 func kindNoun(kind string, n int) string {
-	s, ok := kindNouns[kind]
-	if !ok {
-		s = strings.ReplaceAll(kind, "_", " ") + " event"
+	if s, ok := kindNouns[kind]; ok && n == 1 {
+		return s
 	}
-	if n != 1 {
-		s += "s"
-	}
-	return s
+	return string(appendKindNoun(nil, kind, n))
 }
 
-func joinAnd(parts []string) string {
-	switch len(parts) {
-	case 0:
-		return ""
-	case 1:
-		return parts[0]
+// appendKindNoun appends the name of an event kind for n events.
+func appendKindNoun(b []byte, kind string, n int) []byte {
+	if s, ok := kindNouns[kind]; ok {
+		b = append(b, s...)
+	} else {
+		for i := 0; i < len(kind); i++ {
+			if c := kind[i]; c == '_' {
+				b = append(b, ' ')
+			} else {
+				b = append(b, c)
+			}
+		}
+		b = append(b, " event"...)
 	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	if n != 1 {
+		b = append(b, 's')
+	}
+	return b
 }

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/strataseg/strata/segment"
@@ -21,17 +22,22 @@ type index struct {
 	kinds     map[string]float64
 	fields    []textField // sorted by key
 	m         *matcher
+	// shareKeys and needFields are the Scores key ("share:<id>") and the
+	// Reason field ("need:<id>") of each need.
+	shareKeys, needFields []string
 }
 
 type qref struct {
 	need  int
 	scale Scale
 	label string
+	field string // "survey[<key>]"
 }
 
 type textField struct {
 	key    string
 	weight float64
+	src    string // "text[<key>]"
 }
 
 func newIndex(c *Config) *index {
@@ -49,7 +55,7 @@ func newIndex(c *Config) *index {
 			if label == "" {
 				label = q.Key
 			}
-			ix.questions[q.Key] = qref{need: i, scale: q.Scale, label: label}
+			ix.questions[q.Key] = qref{need: i, scale: q.Scale, label: label, field: "survey[" + q.Key + "]"}
 			usedScale[q.Scale] = true
 		}
 		for _, t := range n.Topics {
@@ -81,7 +87,11 @@ func newIndex(c *Config) *index {
 	}
 	ix.scales = slices.Sorted(maps.Keys(usedScale))
 	for _, k := range slices.Sorted(maps.Keys(c.TextFields)) {
-		ix.fields = append(ix.fields, textField{k, c.TextFields[k]})
+		ix.fields = append(ix.fields, textField{k, c.TextFields[k], "text[" + k + "]"})
+	}
+	for _, n := range c.Needs {
+		ix.shareKeys = append(ix.shareKeys, "share:"+n.ID)
+		ix.needFields = append(ix.needFields, "need:"+n.ID)
 	}
 	ix.m = newMatcher(kws)
 	return ix
@@ -109,8 +119,9 @@ type doc struct {
 	unix   int64
 	weight float64 // the event's decayed weight, or the field's weight
 	fixed  bool    // a text field: never rescaled
-	hits   []hit
-	src    int // index in Events, or -1-i for text field i
+	lo, hi int32   // its hits: evidence.hits[lo:hi]
+	item   int32   // index in evidence.items of the same event's topic item, or -1
+	src    int     // index in Events, or -1-i for text field i
 }
 
 // surveyAnswer is one answer to a taxonomy question, standardized within
@@ -121,14 +132,18 @@ type surveyAnswer struct {
 	scale Scale
 	value float64
 	z     float64
+	label string // the question's label
+	field string // "survey[<key>]"
 }
 
 // evidence is what one account tells about its needs, before the Model's
 // document frequencies weigh its texts.
 type evidence struct {
+	both   []float64      // backs survey and topic
 	survey []float64      // points per need from the survey
 	topic  []float64      // decayed points per need from event topics
 	docs   []doc          // texts with keywords
+	hits   []hit          // the keywords of every doc
 	items  []item         // topic events, when explaining
 	ans    []surveyAnswer // answers that carry relative information
 	flat   []flatBattery  // batteries without relative information
@@ -140,6 +155,20 @@ type evidence struct {
 	rel      int64
 	latest   int64 // latest event time, seconds, when hasEvent
 	hasEvent bool
+}
+
+// reset empties ev for an account under a taxonomy of n needs, keeping
+// its buffers.
+func (ev *evidence) reset(n int) {
+	if cap(ev.both) < 2*n {
+		ev.both = make([]float64, 2*n)
+	} else {
+		ev.both = ev.both[:2*n]
+		clear(ev.both)
+	}
+	ev.survey, ev.topic = ev.both[:n:n], ev.both[n:2*n:2*n]
+	ev.docs, ev.hits, ev.items, ev.ans, ev.flat = ev.docs[:0], ev.hits[:0], ev.items[:0], ev.ans[:0], ev.flat[:0]
+	ev.relative, ev.rel, ev.latest, ev.hasEvent = false, 0, 0, false
 }
 
 // flatBattery records a respondent's answers on one scale that carry no
@@ -185,21 +214,36 @@ func (d *decay) factor(t, latest int64) (float64, bool) {
 
 // scratch holds buffers one goroutine reuses from account to account.
 type scratch struct {
-	norm []byte
-	hits []hit
+	norm    []byte
+	answers []answerRef
+	texts   []seenText
+	memo    []hit
 }
 
-// extract reads the evidence of a valid account. It returns a
-// *segment.FieldError for a survey answer outside its question's scale.
-// df, when not nil, counts the texts holding each keyword (for document
-// frequencies); ndocs is the number of texts read. With explain, the topic
-// events are kept for the reasons.
-func (ix *index) extract(a *segment.Account, surveyWeight float64, dec *decay, df []int, sc *scratch, explain bool) (ev evidence, ndocs int, err error) {
-	n := len(ix.needs)
-	both := make([]float64, 2*n)
-	ev.survey, ev.topic = both[:n:n], both[n:]
-	if err := ix.extractSurvey(a, surveyWeight, &ev); err != nil {
-		return ev, 0, err
+// answerRef is a survey answer to a taxonomy question, with the question.
+type answerRef struct {
+	key string
+	q   qref
+	v   float64
+}
+
+// seenText is a text already matched for the current account, and where
+// its hits are in scratch.memo: accounts often repeat a text (the same
+// ticket subject, the same form answer).
+type seenText struct {
+	text   string
+	lo, hi int32
+}
+
+// extract reads the evidence of a valid account into ev (reset first, its
+// buffers reused). It returns a *segment.FieldError for a survey answer
+// outside its question's scale. df, when not nil, counts the texts holding
+// each keyword (for document frequencies); ndocs is the number of texts
+// read. With explain, the topic events are kept for the reasons.
+func (ix *index) extract(ev *evidence, a *segment.Account, surveyWeight float64, dec *decay, df []int, sc *scratch, explain bool) (ndocs int, err error) {
+	ev.reset(len(ix.needs))
+	if err := ix.extractSurvey(a, surveyWeight, ev, sc); err != nil {
+		return 0, err
 	}
 	for i := range a.Events {
 		if u := a.Events[i].Time.Unix(); !ev.hasEvent || u > ev.latest {
@@ -217,26 +261,32 @@ func (ix *index) extract(a *segment.Account, surveyWeight float64, dec *decay, d
 			}
 		}
 	}
+	sc.texts, sc.memo = sc.texts[:0], sc.memo[:0]
 	for i := range a.Events {
 		e := &a.Events[i]
 		var topic []int
-		hits := sc.hits[:0]
+		lo := int32(len(ev.hits))
 		text := e.Text != ""
+		topicText := false
 		if e.Topic != "" {
 			var ok bool
 			if topic, ok = ix.topics[e.Topic]; !ok {
 				sc.norm = appendNormalized(sc.norm[:0], e.Topic)
 				if topic, ok = ix.topics[string(sc.norm)]; !ok {
-					hits = ix.m.match(hits, sc.norm)
-					text = true
+					ev.hits = ix.m.match(ev.hits, int(lo), sc.norm)
+					text, topicText = true, true
 				}
 			}
 		}
 		if e.Text != "" {
-			sc.norm = appendNormalized(sc.norm[:0], e.Text)
-			hits = ix.m.match(hits, sc.norm)
+			if topicText {
+				sc.norm = appendNormalized(sc.norm[:0], e.Text)
+				ev.hits = ix.m.match(ev.hits, int(lo), sc.norm)
+			} else {
+				ev.hits = ix.matchText(ev.hits, e.Text, sc)
+			}
 		}
-		sc.hits = hits
+		hits := ev.hits[lo:]
 		if text {
 			count(hits)
 		}
@@ -245,22 +295,26 @@ func (ix *index) extract(a *segment.Account, surveyWeight float64, dec *decay, d
 		}
 		w := ix.kindWeight(e.Kind)
 		if w == 0 {
+			ev.hits = ev.hits[:lo]
 			continue
 		}
 		t := e.Time.Unix()
 		f, ok := dec.factor(t, ev.latest)
 		if !ok {
+			ev.hits = ev.hits[:lo]
 			continue
 		}
 		w *= f
 		for _, j := range topic {
 			ev.topic[j] += w / float64(len(topic))
 		}
+		it := int32(-1)
 		if explain && len(topic) > 0 {
+			it = int32(len(ev.items))
 			ev.items = append(ev.items, item{unix: t, weight: w, topic: topic, src: i})
 		}
 		if len(hits) > 0 {
-			ev.docs = append(ev.docs, doc{unix: t, weight: w, hits: slices.Clone(hits), src: i})
+			ev.docs = append(ev.docs, doc{unix: t, weight: w, lo: lo, hi: int32(len(ev.hits)), item: it, src: i})
 		}
 	}
 	for fi, f := range ix.fields {
@@ -268,25 +322,47 @@ func (ix *index) extract(a *segment.Account, surveyWeight float64, dec *decay, d
 		if !ok || v == "" {
 			continue
 		}
-		sc.norm = appendNormalized(sc.norm[:0], v)
-		sc.hits = ix.m.match(sc.hits[:0], sc.norm)
-		count(sc.hits)
-		if len(sc.hits) > 0 {
-			ev.docs = append(ev.docs, doc{weight: f.weight, fixed: true, hits: slices.Clone(sc.hits), src: -1 - fi})
+		lo := int32(len(ev.hits))
+		ev.hits = ix.matchText(ev.hits, v, sc)
+		count(ev.hits[lo:])
+		if int32(len(ev.hits)) > lo {
+			ev.docs = append(ev.docs, doc{weight: f.weight, fixed: true, lo: lo, hi: int32(len(ev.hits)), item: -1, src: -1 - fi})
 		}
 	}
-	return ev, ndocs, nil
+	return ndocs, nil
+}
+
+// maxSeen bounds the texts of one account whose hits are remembered.
+const maxSeen = 16
+
+// matchText appends to dst the hits of a text on its own (counted from
+// nothing), reusing the hits of the same text when the account held it
+// before.
+func (ix *index) matchText(dst []hit, text string, sc *scratch) []hit {
+	for _, s := range sc.texts {
+		if s.text == text {
+			return append(dst, sc.memo[s.lo:s.hi]...)
+		}
+	}
+	lo := len(dst)
+	sc.norm = appendNormalized(sc.norm[:0], text)
+	dst = ix.m.match(dst, lo, sc.norm)
+	if len(sc.texts) < maxSeen {
+		sc.texts = append(sc.texts, seenText{text: text, lo: int32(len(sc.memo)), hi: int32(len(sc.memo) + len(dst) - lo)})
+		sc.memo = append(sc.memo, dst[lo:]...)
+	}
+	return dst
 }
 
 // extractSurvey standardizes the account's answers to taxonomy questions
 // within each scale (ipsatization: minus the respondent's mean, divided by
 // the respondent's standard deviation) and turns the answers above the
 // mean into points for their needs.
-func (ix *index) extractSurvey(a *segment.Account, surveyWeight float64, ev *evidence) error {
+func (ix *index) extractSurvey(a *segment.Account, surveyWeight float64, ev *evidence, sc *scratch) error {
 	if len(a.Survey) == 0 || len(ix.questions) == 0 {
 		return nil
 	}
-	var keys []string
+	rs := sc.answers[:0]
 	for k, v := range a.Survey {
 		q, ok := ix.questions[k]
 		if !ok {
@@ -295,20 +371,21 @@ func (ix *index) extractSurvey(a *segment.Account, surveyWeight float64, ev *evi
 		if lo, hi, bounded := q.scale.bounds(); bounded && (v < lo || v > hi) {
 			return fmt.Errorf("needs: %w", &segment.FieldError{AccountID: a.ID, Field: "survey[" + k + "]", Err: fmt.Errorf("is %v, outside the %v–%v scale of the question", v, lo, hi)})
 		}
-		keys = append(keys, k)
+		rs = append(rs, answerRef{key: k, q: q, v: v})
 	}
-	slices.Sort(keys)
-	sum := make([]float64, len(ix.needs))
-	cnt := make([]int, len(ix.needs))
-	for _, sc := range ix.scales {
+	sc.answers = rs
+	slices.SortFunc(rs, func(x, y answerRef) int { return strings.Compare(x.key, y.key) })
+	var sum [maxNeeds]float64
+	var cnt [maxNeeds]int
+	for _, scl := range ix.scales {
 		var n int
 		var mean, m2 float64
-		for _, k := range keys {
-			if ix.questions[k].scale != sc {
+		for i := range rs {
+			if rs[i].q.scale != scl {
 				continue
 			}
 			n++
-			v := a.Survey[k]
+			v := rs[i].v
 			d := v - mean
 			mean += d / float64(n)
 			m2 += d * (v - mean)
@@ -318,21 +395,21 @@ func (ix *index) extractSurvey(a *segment.Account, surveyWeight float64, ev *evi
 		}
 		sd := math.Sqrt(m2 / float64(n))
 		if n < 2 || sd < 1e-9*math.Max(1, math.Abs(mean)) {
-			ev.flat = append(ev.flat, flatBattery{scale: sc, n: n, value: mean})
+			ev.flat = append(ev.flat, flatBattery{scale: scl, n: n, value: mean})
 			continue
 		}
-		for _, k := range keys {
-			q := ix.questions[k]
-			if q.scale != sc {
+		for i := range rs {
+			q := &rs[i].q
+			if q.scale != scl {
 				continue
 			}
-			z := (a.Survey[k] - mean) / sd
-			ev.ans = append(ev.ans, surveyAnswer{key: k, need: q.need, scale: sc, value: a.Survey[k], z: z})
+			z := (rs[i].v - mean) / sd
+			ev.ans = append(ev.ans, surveyAnswer{key: rs[i].key, need: q.need, scale: scl, value: rs[i].v, z: z, label: q.label, field: q.field})
 			sum[q.need] += math.Max(0, z)
 			cnt[q.need]++
 		}
 	}
-	for i := range sum {
+	for i := range ix.needs {
 		if cnt[i] > 0 {
 			ev.survey[i] = surveyWeight * sum[i] / float64(cnt[i])
 		}
@@ -351,16 +428,28 @@ type weigher struct {
 // needDetail explains the points of one need.
 type needDetail struct {
 	eventPts, textPts, surveyPts float64
-	kinds                        map[string]int
+	kinds                        []kindCount // in order of first event
 	oldest                       int64
 	hasOldest                    bool
 	keywords                     []string
 	textSrc                      []string
 }
 
+// kindCount counts the events of one kind behind a need.
+type kindCount struct {
+	kind   string
+	n      int
+	weight float64 // the kind's weight
+}
+
+// reset empties d, keeping its buffers.
+func (d *needDetail) reset() {
+	*d = needDetail{kinds: d.kinds[:0], keywords: d.keywords[:0], textSrc: d.textSrc[:0]}
+}
+
 // points returns the points of each need into dst (len = needs), and, when
 // det is not nil, the detail of each need (ev must then have been
-// extracted with explain).
+// extracted with explain; det's elements must be reset).
 func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []needDetail) {
 	scale := 1.0
 	if ev.relative && w.dec.hasAsOf && w.dec.halfLife > 0 {
@@ -381,14 +470,16 @@ func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []
 		}
 	}
 	var share [maxNeeds]float64
-	for _, d := range ev.docs {
+	for di := range ev.docs {
+		d := &ev.docs[di]
+		hits := ev.hits[d.lo:d.hi]
 		wt := d.weight
 		if !d.fixed {
 			wt *= scale
 		}
 		clear(share[:len(dst)])
 		var tot float64
-		for _, h := range d.hits {
+		for _, h := range hits {
 			v := (1 + math.Log(float64(h.count))) * w.idf[h.kw]
 			share[w.ix.m.kws[h.kw].need] += v
 			tot += v
@@ -407,14 +498,14 @@ func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []
 			var src string
 			if d.src >= 0 {
 				src = kindNoun(a.Events[d.src].Kind, 1)
-				if !slices.ContainsFunc(ev.items, func(it item) bool { return it.src == d.src && slices.Contains(it.topic, j) }) {
+				if d.item < 0 || !slices.Contains(ev.items[d.item].topic, j) {
 					w.noteEvent(nd, a, d.src, d.unix)
 				}
 			} else {
-				src = "text[" + w.ix.fields[-1-d.src].key + "]"
+				src = w.ix.fields[-1-d.src].src
 			}
-			for _, h := range d.hits {
-				if k := w.ix.m.kws[h.kw]; k.need == j && !slices.Contains(nd.keywords, k.raw) {
+			for _, h := range hits {
+				if k := &w.ix.m.kws[h.kw]; k.need == j && !slices.Contains(nd.keywords, k.raw) {
 					nd.keywords = append(nd.keywords, k.raw)
 				}
 			}
@@ -426,10 +517,18 @@ func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []
 }
 
 func (w *weigher) noteEvent(d *needDetail, a *segment.Account, src int, unix int64) {
-	if d.kinds == nil {
-		d.kinds = map[string]int{}
+	kind := a.Events[src].Kind
+	found := false
+	for i := range d.kinds {
+		if d.kinds[i].kind == kind {
+			d.kinds[i].n++
+			found = true
+			break
+		}
 	}
-	d.kinds[a.Events[src].Kind]++
+	if !found {
+		d.kinds = append(d.kinds, kindCount{kind: kind, n: 1, weight: w.ix.kindWeight(kind)})
+	}
 	if !d.hasOldest || unix < d.oldest {
 		d.oldest, d.hasOldest = unix, true
 	}
@@ -451,13 +550,19 @@ type Profile struct {
 	Top, Second int `json:"-"`
 }
 
-func makeProfile(pts []float64, scale float64) Profile {
-	p := Profile{Shares: make([]float64, len(pts)), Top: -1, Second: -1}
+// makeProfile returns the profile of the points pts, its Shares in
+// shares (len(pts); nil: a new slice).
+func makeProfile(shares, pts []float64, scale float64) Profile {
+	if shares == nil {
+		shares = make([]float64, len(pts))
+	}
+	p := Profile{Shares: shares, Top: -1, Second: -1}
 	for _, v := range pts {
 		p.Evidence += v
 	}
 	if p.Evidence <= 0 {
 		p.Evidence = 0
+		clear(shares)
 		return p
 	}
 	for j, v := range pts {

@@ -88,17 +88,70 @@ type keyword struct {
 // matcher finds the keywords of a taxonomy in text.
 type matcher struct {
 	kws []keyword
-	// byFirst indexes the keywords whose first word is matched exactly
-	// (phrases, and single words without "*"), by that word.
-	byFirst map[string][]int32
-	// byPrefix indexes single-word prefix keywords by their prefix;
+	// words holds each word that starts a keyword: a first word matched
+	// exactly (phrases, and single words without "*"), or the prefix of a
+	// single-word prefix keyword; slots is an open-addressing hash table
+	// (FNV-1a, linear probing) of indices into words, plus one, 0 for an
+	// empty slot.
+	words []word
+	slots []int32
 	// prefixLens lists the prefix lengths in use, ascending.
-	byPrefix   map[string][]int32
 	prefixLens []int
 	// starts marks the first two bytes of every prefix (by b0<<8|b1;
 	// a one-byte prefix marks all 256 second bytes), so that most words
 	// skip the prefix look-ups.
 	starts [1 << 16 / 64]uint64
+}
+
+// word is a key of the matcher's table.
+type word struct {
+	hash  uint64
+	key   string
+	exact []int32 // keywords whose first word is key, matched exactly
+	pre   []int32 // single-word prefix keywords whose prefix is key
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnv(b []byte) uint64 {
+	h := uint64(fnvOffset)
+	for _, c := range b {
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	return h
+}
+
+// lookup returns the word of key b whose hash is h, or nil.
+func (m *matcher) lookup(b []byte, h uint64) *word {
+	mask := uint64(len(m.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		e := m.slots[i]
+		if e == 0 {
+			return nil
+		}
+		if w := &m.words[e-1]; w.hash == h && w.key == string(b) {
+			return w
+		}
+	}
+}
+
+// entry returns the word of key k, adding it if needed.
+func (m *matcher) entry(k string) *word {
+	h := fnv([]byte(k))
+	if w := m.lookup([]byte(k), h); w != nil {
+		return w
+	}
+	m.words = append(m.words, word{hash: h, key: k})
+	mask := uint64(len(m.slots) - 1)
+	i := h & mask
+	for m.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	m.slots[i] = int32(len(m.words))
+	return &m.words[len(m.words)-1]
 }
 
 func (m *matcher) markStart(p string) {
@@ -143,16 +196,23 @@ func compileKeyword(need int, raw string) (keyword, bool) {
 }
 
 func newMatcher(kws []keyword) *matcher {
-	m := &matcher{kws: kws, byFirst: map[string][]int32{}, byPrefix: map[string][]int32{}}
+	// At most one key per keyword: a table at most a quarter full.
+	size := 16
+	for size < 4*len(kws) {
+		size *= 2
+	}
+	m := &matcher{kws: kws, slots: make([]int32, size), words: make([]word, 0, len(kws))}
 	lens := map[int]bool{}
 	for i, k := range kws {
 		if k.prefix && len(k.tokens) == 1 {
-			m.byPrefix[k.tokens[0]] = append(m.byPrefix[k.tokens[0]], int32(i))
+			w := m.entry(k.tokens[0])
+			w.pre = append(w.pre, int32(i))
 			lens[len(k.tokens[0])] = true
 			m.markStart(k.tokens[0])
 			continue
 		}
-		m.byFirst[k.tokens[0]] = append(m.byFirst[k.tokens[0]], int32(i))
+		w := m.entry(k.tokens[0])
+		w.exact = append(w.exact, int32(i))
 	}
 	for l := range lens {
 		m.prefixLens = append(m.prefixLens, l)
@@ -169,13 +229,13 @@ type hit struct {
 
 // match adds to dst the keywords found in text (already normalized) and
 // how often each occurs, in order of first occurrence; a keyword already in
-// dst has its count raised.
-func (m *matcher) match(dst []hit, text []byte) []hit {
+// dst[from:] has its count raised.
+func (m *matcher) match(dst []hit, from int, text []byte) []hit {
 	if len(text) == 0 {
 		return dst
 	}
 	add := func(k int32) {
-		for i := range dst {
+		for i := from; i < len(dst); i++ {
 			if dst[i].kw == k {
 				dst[i].count++
 				return
@@ -183,7 +243,8 @@ func (m *matcher) match(dst []hit, text []byte) []hit {
 		}
 		dst = append(dst, hit{kw: k, count: 1})
 	}
-	// Walk the words; rest is the text from the current word on.
+	// Walk the words: the keywords a word starts exactly, then those
+	// whose prefix it starts with, shortest prefix first.
 	for pos := 0; pos < len(text); {
 		end := bytes.IndexByte(text[pos:], ' ')
 		if end < 0 {
@@ -192,17 +253,27 @@ func (m *matcher) match(dst []hit, text []byte) []hit {
 			end += pos
 		}
 		w := text[pos:end]
-		for _, k := range m.byFirst[string(w)] {
-			if m.phraseAt(text, end, m.kws[k]) {
-				add(k)
+		if e := m.lookup(w, fnv(w)); e != nil {
+			for _, k := range e.exact {
+				if m.phraseAt(text, end, m.kws[k]) {
+					add(k)
+				}
 			}
 		}
-		for _, l := range m.prefixLens {
-			if l > len(w) || !m.mayStart(w) {
-				break
-			}
-			for _, k := range m.byPrefix[string(w[:l])] {
-				add(k)
+		if m.mayStart(w) {
+			h, n := uint64(fnvOffset), 0
+			for _, l := range m.prefixLens {
+				if l > len(w) {
+					break
+				}
+				for ; n < l; n++ {
+					h = (h ^ uint64(w[n])) * fnvPrime
+				}
+				if e := m.lookup(w[:l], h); e != nil {
+					for _, k := range e.pre {
+						add(k)
+					}
+				}
 			}
 		}
 		pos = end + 1
