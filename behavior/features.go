@@ -200,7 +200,7 @@ func Features(a *segment.Account, o Options) Vector {
 	if asOf.IsZero() {
 		asOf = latestRecord(a)
 	}
-	features(a, asOf, &o, &v, nil)
+	features(a, asOf, &o, &v, nil, nil)
 	return v
 }
 
@@ -243,6 +243,7 @@ type activity struct {
 	recent, prior float64
 	first         float64 // days before asOf of the first record
 	months        [maxSlopeMonths]float64
+	firstD        time.Duration // first as a duration (fastFeatures)
 }
 
 const maxSlopeMonths = 36
@@ -290,6 +291,85 @@ func (s *activity) slope(slopeMonths int) segment.Num {
 	return segment.N((fn*sxy - sx*sy) / den)
 }
 
+// addD is add for fastFeatures: d is the record's asOf.Sub(t), compared
+// with the cutoffs of days(d) instead of days(d) itself; s.first is left
+// for the caller to set from s.firstD.
+func (s *activity) addD(d time.Duration, v float64, k *cutoffs) {
+	if !s.any || d > s.firstD {
+		s.firstD = d
+	}
+	s.any = true
+	switch {
+	case d < k.trend:
+		s.recent += v
+	case d < k.trend2:
+		s.prior += v
+	}
+	if b := k.bucket(d); b < k.slopeMonths {
+		s.months[b] += v
+	}
+}
+
+// cutoffs turn the float comparisons of featuresRef on ago = days(d) into
+// comparisons of durations: days is non-decreasing in d, and so are
+// int(days(d)/month), so each comparison holds from a cutoff on, found
+// once per Model (or Fit) by bisection. For d ≥ 0:
+//
+//	days(d) < window     ⇔ d < window
+//	days(d) < trend      ⇔ d < trend
+//	days(d) < 2·trend    ⇔ d < trend2
+//	int(days(d)/month) ≥ b ⇔ d ≥ month[b], for b in 1…slopeMonths
+type cutoffs struct {
+	window, trend, trend2 time.Duration
+	slopeMonths           int
+	month                 [maxSlopeMonths + 1]time.Duration
+}
+
+// monthNanos is the length of a month of 30.436875 days, in nanoseconds.
+const monthNanos = 2_629_746 * time.Second
+
+func newCutoffs(o *Options) *cutoffs {
+	window := float64(o.windowDays())
+	trend := float64(o.trendDays())
+	k := &cutoffs{slopeMonths: min(o.slopeMonths(), maxSlopeMonths)}
+	k.window = firstTrue(func(d time.Duration) bool { return days(d) >= window })
+	k.trend = firstTrue(func(d time.Duration) bool { return days(d) >= trend })
+	k.trend2 = firstTrue(func(d time.Duration) bool { return days(d) >= 2*trend })
+	for b := 1; b <= k.slopeMonths; b++ {
+		k.month[b] = firstTrue(func(d time.Duration) bool { return int(days(d)/month) >= b })
+	}
+	return k
+}
+
+// firstTrue returns the least d ≥ 0 where a non-decreasing predicate
+// holds, or 2⁶² ns (146 years, beyond every clock's range) when it holds
+// nowhere below that.
+func firstTrue(p func(time.Duration) bool) time.Duration {
+	lo, hi := time.Duration(0), time.Duration(1)<<62
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if p(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
+}
+
+// bucket returns int(days(d)/month) for d ≥ 0, or slopeMonths when it is
+// at least that.
+func (k *cutoffs) bucket(d time.Duration) int {
+	b := min(int(d/monthNanos), k.slopeMonths)
+	for b > 0 && d < k.month[b] {
+		b--
+	}
+	for b < k.slopeMonths && d >= k.month[b+1] {
+		b++
+	}
+	return b
+}
+
 // extras receives the per-line and per-channel columns of the Clusters
 // scheme.
 type extras struct {
@@ -301,10 +381,22 @@ func newExtras() *extras {
 	return &extras{lines: map[string]float64{}, channels: map[string]float64{}}
 }
 
-// features fills v from a's records up to asOf. x, when not nil, receives
-// the net spend in the window per product line and the interactions per
-// channel.
-func features(a *segment.Account, asOf time.Time, o *Options, v *Vector, x *extras) {
+// features fills v from a's records up to asOf, with fastFeatures when k
+// is not nil and x is nil. x, when not nil, receives the net spend in the
+// window per product line and the interactions per channel.
+func features(a *segment.Account, asOf time.Time, o *Options, v *Vector, x *extras, k *cutoffs) {
+	if k != nil && x == nil {
+		if c, ok := newClock(asOf); ok && fastFeatures(a, c, k, o, v, nil) {
+			return
+		}
+	}
+	featuresRef(a, asOf, o, v, x)
+}
+
+// featuresRef is the reference implementation of features: it reads every
+// time through the time package. fastFeatures gives the same Vector, and
+// falls back on it for times it cannot read exactly.
+func featuresRef(a *segment.Account, asOf time.Time, o *Options, v *Vector, x *extras) {
 	window := float64(o.windowDays())
 	trend := float64(o.trendDays())
 	slopeMonths := min(o.slopeMonths(), maxSlopeMonths)
@@ -524,4 +616,323 @@ func features(a *segment.Account, asOf time.Time, o *Options, v *Vector, x *extr
 	if !lastAct.IsZero() {
 		v[InactiveDays] = segment.N(days(asOf.Sub(lastAct)))
 	}
+}
+
+// clock measures record times back from an as-of date: ago(t) is
+// asOf.Sub(t), to the nanosecond, computed from the wall clock seconds and
+// nanoseconds without Sub's overflow checks. It serves only an as-of date
+// without a monotonic clock reading (as decoded or built from a date),
+// whose Sub always reads the wall clock, and only times within 2³² s
+// (136 years) of it, where the difference cannot overflow.
+type clock struct {
+	asOf      time.Time
+	sec, nsec int64
+}
+
+// clockRange bounds the seconds between asOf and a time the clock reads.
+const clockRange = 1 << 32
+
+// zeroUnix is the zero Time, which featuresRef reads as "no record yet";
+// newClock keeps it out of every clock's range.
+var zeroUnix = time.Time{}.Unix()
+
+func newClock(asOf time.Time) (clock, bool) {
+	if asOf != asOf.Round(0) { // a monotonic reading: Sub would use it
+		return clock{}, false
+	}
+	sec := asOf.Unix()
+	if sec < zeroUnix+2*clockRange {
+		return clock{}, false
+	}
+	return clock{asOf: asOf, sec: sec, nsec: int64(asOf.Nanosecond())}, true
+}
+
+// ago returns asOf.Sub(t), and false for a time out of the clock's range.
+func (c *clock) ago(t time.Time) (time.Duration, bool) {
+	s := c.sec - t.Unix()
+	if s > clockRange || s < -clockRange {
+		return 0, false
+	}
+	return time.Duration(s)*time.Second + time.Duration(c.nsec-int64(t.Nanosecond())), true
+}
+
+// slotSums receives, in the Clusters scheme's Assign, the net spend in the
+// window of the product lines and the interactions in the window of the
+// channels that are cluster columns.
+type slotSums struct {
+	lines, chans     []string // names, distinct (read-only, from the Model)
+	lineSum, chanSum []float64
+}
+
+func slotOf(names []string, name string) int {
+	for i, n := range names {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// fastFeatures is featuresRef in one pass over each record list with the
+// times read through c; x, when not nil, receives the line and channel
+// sums. It returns false, with v and x unspecified, when a record's time is
+// out of c's range; the caller then uses featuresRef.
+//
+// Record times are compared by their wall clock: two records that both
+// carry a monotonic clock reading are compared by it in featuresRef, which
+// differs only if the wall clock was stepped between them.
+func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector, x *slotSums) bool {
+	window := float64(o.windowDays())
+	trend := float64(o.trendDays())
+	slopeMonths := k.slopeMonths
+	*v = Vector{}
+
+	// Durations before asOf: the first record seen (the largest), the
+	// latest activity and the latest purchase (the smallest).
+	var firstD, actD, buyD time.Duration
+	anySeen, anyAct := false, false
+	// The reference's seen and act, on durations.
+	seen := func(d time.Duration) {
+		if !anySeen || d > firstD {
+			firstD, anySeen = d, true
+		}
+	}
+	act := func(d time.Duration) {
+		if !anyAct || d < actD {
+			actD, anyAct = d, true
+		}
+	}
+
+	// Orders.
+	var freq, gross, returned, discount, recent, prior, premium, judged float64
+	anyOrder := false
+	for i := range a.Orders {
+		od := &a.Orders[i]
+		d, ok := c.ago(od.Time)
+		if !ok {
+			return false
+		}
+		if d < 0 {
+			continue
+		}
+		seen(d)
+		if od.Return {
+			if d < k.window {
+				returned += od.Amount
+				if x != nil {
+					if k := slotOf(x.lines, od.ProductLine); k >= 0 {
+						x.lineSum[k] -= od.Amount
+					}
+				}
+			}
+			continue
+		}
+		act(d)
+		if !anyOrder || d < buyD {
+			buyD = d
+		}
+		anyOrder = true
+		switch {
+		case d < k.trend:
+			recent += od.Amount
+		case d < k.trend2:
+			prior += od.Amount
+		}
+		if d >= k.window {
+			continue
+		}
+		freq++
+		gross += od.Amount
+		discount += od.Discount
+		if x != nil {
+			if k := slotOf(x.lines, od.ProductLine); k >= 0 {
+				x.lineSum[k] += od.Amount
+			}
+		}
+		if o.PremiumLines != nil {
+			judged += od.Amount
+			if slices.Contains(o.PremiumLines, od.ProductLine) {
+				premium += od.Amount
+			}
+		} else if cut, ok := o.LinePrices[od.ProductLine]; ok && od.Quantity > 0 {
+			judged += od.Amount
+			if (od.Amount+od.Discount)/od.Quantity > cut {
+				premium += od.Amount
+			}
+		}
+	}
+	if anyOrder {
+		v[RecencyDays] = segment.N(days(buyD))
+	}
+	v[Frequency] = segment.N(freq)
+	v[Monetary] = segment.N(math.Max(0, gross-returned))
+	v[SpendTrend] = symChange(recent, prior)
+	if gross > 0 {
+		v[ReturnShare] = segment.N(math.Min(1, returned/gross))
+		v[DiscountShare] = segment.N(discount / (gross + discount))
+	}
+	if judged > 0 {
+		v[PremiumShare] = segment.N(premium / judged)
+	}
+
+	// Subscriptions (few: read through the time package).
+	var subSeats float64
+	if len(a.Subscriptions) > 0 {
+		var mrr, mrrBefore float64
+		asOf := c.asOf
+		before := asOf.Add(-time.Duration(trend * float64(day)))
+		anySub := false
+		for i := range a.Subscriptions {
+			s := &a.Subscriptions[i]
+			d, ok := c.ago(s.Start)
+			if !ok {
+				return false
+			}
+			if d < 0 {
+				continue
+			}
+			anySub = true
+			seen(d)
+			if s.End.IsZero() || s.End.After(asOf) {
+				mrr += s.Monthly
+				subSeats += float64(s.Seats)
+			}
+			if !s.Start.After(before) && (s.End.IsZero() || s.End.After(before)) {
+				mrrBefore += s.Monthly
+			}
+		}
+		if anySub {
+			v[MRR] = segment.N(mrr)
+			v[MRRTrend] = symChange(mrr, mrrBefore)
+		}
+	}
+
+	// Usage.
+	var logins, active, feats activity
+	var usedD, purD, actLastD time.Duration
+	var used, purchased, activeLast float64
+	haveUsed, havePur, haveActive, usageInWindow := false, false, false, false
+	var featBuf [16]string
+	featSeen := featBuf[:0]
+	for i := range a.Usage {
+		u := &a.Usage[i]
+		d, ok := c.ago(u.Time)
+		if !ok {
+			return false
+		}
+		if d < 0 {
+			continue
+		}
+		seen(d)
+		if u.Value > 0 {
+			act(d)
+		}
+		inWindow := d < k.window
+		usageInWindow = usageInWindow || inWindow
+		switch u.Metric {
+		case segment.MetricLogins:
+			logins.addD(d, u.Value, k)
+		case segment.MetricActiveUsers:
+			active.addD(d, u.Value, k)
+			if inWindow && (!haveActive || d <= actLastD) {
+				activeLast, actLastD, haveActive = u.Value, d, true
+			}
+		case segment.MetricSeatsUsed:
+			if inWindow && (!haveUsed || d <= usedD) {
+				used, usedD, haveUsed = u.Value, d, true
+			}
+		case segment.MetricSeatsPurchased:
+			if inWindow && (!havePur || d <= purD) {
+				purchased, purD, havePur = u.Value, d, true
+			}
+		default:
+			if strings.HasPrefix(u.Metric, segment.MetricFeaturePrefix) {
+				feats.addD(d, u.Value, k)
+				if inWindow && u.Value > 0 && !slices.Contains(featSeen, u.Metric) {
+					featSeen = append(featSeen, u.Metric)
+				}
+			}
+		}
+	}
+	series := &active
+	if !series.any {
+		series = &logins
+	}
+	if !series.any {
+		series = &feats
+	}
+	if series.any {
+		series.first = days(series.firstD)
+		v[UsageTrend] = symChange(series.recent, series.prior)
+		v[UsageSlope] = series.slope(slopeMonths)
+	}
+	if !haveUsed && haveActive {
+		used, haveUsed = activeLast, true
+	}
+	if haveUsed {
+		den := subSeats
+		if havePur {
+			den = purchased
+		}
+		if den > 0 {
+			v[SeatUtilization] = segment.N(math.Min(3, math.Max(0, used)/den))
+		}
+	}
+	if usageInWindow && o.KnownFeatures > 0 {
+		v[FeatureBreadth] = segment.N(math.Min(1, float64(len(featSeen))/float64(o.KnownFeatures)))
+	}
+
+	// Events.
+	var eng, content, tickets float64
+	var chanBuf [8]string
+	chans := chanBuf[:0]
+	for i := range a.Events {
+		e := &a.Events[i]
+		d, ok := c.ago(e.Time)
+		if !ok {
+			return false
+		}
+		if d < 0 {
+			continue
+		}
+		seen(d)
+		act(d)
+		if d >= k.window {
+			continue
+		}
+		if e.Kind == segment.EventTicket {
+			tickets++
+			continue
+		}
+		eng++
+		switch e.Kind {
+		case segment.EventContent, segment.EventWebinar, segment.EventEmail:
+			content++
+		}
+		if e.Channel != "" && !slices.Contains(chans, e.Channel) {
+			chans = append(chans, e.Channel)
+		}
+		if x != nil && e.Channel != "" {
+			if k := slotOf(x.chans, e.Channel); k >= 0 {
+				x.chanSum[k] += 30 / window
+			}
+		}
+	}
+	per := window / 30
+	v[Engagement] = segment.N(eng / per)
+	v[ContentEngagement] = segment.N(content / per)
+	v[Channels] = segment.N(float64(len(chans)))
+	span := window
+	if anySeen {
+		span = math.Max(30, math.Min(window, days(firstD)))
+	}
+	v[TicketRate] = segment.N(tickets / (span / 30))
+
+	if anySeen {
+		v[TenureDays] = segment.N(days(firstD))
+	}
+	if anyAct {
+		v[InactiveDays] = segment.N(days(actD))
+	}
+	return true
 }

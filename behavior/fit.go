@@ -54,6 +54,7 @@ func (s *Segmenter) DecodeModel(data []byte) (segment.Model, error) {
 	if err := m.check(); err != nil {
 		return nil, fmt.Errorf("behavior: decoding model: %w", err)
 	}
+	m.pre = m.prepare()
 	return m, nil
 }
 
@@ -189,8 +190,9 @@ func (f *fitter) fit(ctx context.Context) (*Model, error) {
 
 	// Features, in parallel.
 	f.vecs = make([]Vector, len(f.accts))
+	cut := newCutoffs(&m.Options)
 	if err := f.each(ctx, func(i int) {
-		features(&f.accts[i], asOf, &m.Options, &f.vecs[i], nil)
+		features(&f.accts[i], asOf, &m.Options, &f.vecs[i], nil, cut)
 	}); err != nil {
 		return nil, err
 	}
@@ -248,6 +250,7 @@ func (f *fitter) fit(ctx context.Context) (*Model, error) {
 			return nil, err
 		}
 	}
+	m.pre = m.prepare()
 	return m, nil
 }
 
@@ -438,7 +441,7 @@ func (f *fitter) clusters(ctx context.Context, m *Model) error {
 		if err := f.each(ctx, func(i int) {
 			x := newExtras()
 			var v Vector
-			features(&f.accts[i], m.Options.AsOf, &m.Options, &v, x)
+			features(&f.accts[i], m.Options.AsOf, &m.Options, &v, x, nil)
 			mu.Lock()
 			defer mu.Unlock()
 			for j, name := range cols {

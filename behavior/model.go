@@ -1,10 +1,10 @@
 package behavior
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/strataseg/strata/segment"
@@ -47,6 +47,10 @@ type Model struct {
 	Clusters *Clustering `json:"clusters,omitempty"`
 	// Segs lists the segments, as Segments returns them.
 	Segs []segment.Segment `json:"segments"`
+
+	// pre is Assign's precomputed reading of the fields above, built by
+	// Fit and DecodeModel; nil for a Model built otherwise.
+	pre *prep
 }
 
 // Scorer is one score: a health model (weights on standardized features
@@ -109,7 +113,11 @@ func (m *Model) Segments() []segment.Segment { return m.Segs }
 // the account.
 func (m *Model) Features(a *segment.Account) Vector {
 	var v Vector
-	features(a, m.Options.AsOf, &m.Options, &v, nil)
+	var k *cutoffs
+	if m.pre != nil {
+		k = m.pre.cut
+	}
+	features(a, m.Options.AsOf, &m.Options, &v, nil, k)
 	return v
 }
 
@@ -139,14 +147,134 @@ var driverSegs = []segment.Segment{
 
 var driverFeatures = [3]Feature{DiscountShare, PremiumShare, TicketRate}
 
-// scored is what Assign computes for one account.
+// scored is what Assign computes for one account. Its slices point into a
+// scratch on the stack when the Model's columns fit it (they always do for
+// a fitted Model).
 type scored struct {
 	v          Vector
+	raw        []float64 // per Column: the feature, NaN when unknown
 	z          []float64 // Scale's outputs
 	outCol     []int     // the Column of each output
 	known      []bool    // per Column
 	churn, exp float64
 	cEff, eEff []float64 // per Column
+}
+
+// scratch holds the arrays a scored's slices point into. It is apart from
+// scored, and the slices are set in Assign itself, so that escape analysis
+// keeps both on Assign's stack.
+type scratch struct {
+	raw, cEff, eEff [NumFeatures]float64
+	z               [2 * NumFeatures]float64
+	known           [NumFeatures]bool
+}
+
+// prep is what Assign reads precomputed from a Model's exported fields;
+// Fit and DecodeModel build it (see [Model.prepare]).
+type prep struct {
+	feat   []Feature // the Feature of each Column
+	outCol []int     // the Column of each of Scale's outputs
+	driver [3]int    // the Column of each driver feature, or −1
+	clu    *cluPrep  // the Clusters scheme's columns
+	cut    *cutoffs  // of Options
+}
+
+// Kinds of cluster column.
+const (
+	cluFeature = iota
+	cluLine
+	cluChannel
+	cluNone
+)
+
+// cluPrep says how to read each cluster column: a feature, the sum of a
+// product line or a channel (an index into lines or chans), or nothing.
+type cluPrep struct {
+	kind         []uint8
+	idx          []int
+	lines, chans []string
+	extras       bool // some column is a line or a channel
+	nOut         int
+}
+
+// prepare returns the Model's precomputed reading of its columns.
+func (m *Model) prepare() *prep {
+	p := &prep{feat: make([]Feature, len(m.Columns)), cut: newCutoffs(&m.Options)}
+	for j, name := range m.Columns {
+		p.feat[j], _ = ParseFeature(name)
+	}
+	if m.Scale != nil {
+		p.outCol = outputColumns(m.Scale)
+	}
+	for i, f := range driverFeatures {
+		p.driver[i] = slices.Index(m.Columns, f.String())
+	}
+	if c := m.Clusters; c != nil {
+		cp := &cluPrep{kind: make([]uint8, len(c.Columns)), idx: make([]int, len(c.Columns))}
+		for j, name := range c.Columns {
+			if f, ok := ParseFeature(name); ok {
+				cp.kind[j], cp.idx[j] = cluFeature, int(f)
+				continue
+			}
+			if l, ok := strings.CutPrefix(name, linePrefix); ok {
+				k := slices.Index(cp.lines, l)
+				if k < 0 {
+					k = len(cp.lines)
+					cp.lines = append(cp.lines, l)
+				}
+				cp.kind[j], cp.idx[j], cp.extras = cluLine, k, true
+				continue
+			}
+			if ch, ok := strings.CutPrefix(name, channelPrefix); ok {
+				k := slices.Index(cp.chans, ch)
+				if k < 0 {
+					k = len(cp.chans)
+					cp.chans = append(cp.chans, ch)
+				}
+				cp.kind[j], cp.idx[j], cp.extras = cluChannel, k, true
+				continue
+			}
+			cp.kind[j] = cluNone
+		}
+		if c.Scale != nil {
+			cp.nOut = c.Scale.OutputWidth()
+		}
+		p.clu = cp
+	}
+	return p
+}
+
+// maxReasons bounds the Reasons of one Assign: three of the Clusters
+// scheme, three drivers of each score.
+const maxReasons = 9
+
+// reasons builds one Assign's Reasons: their texts go into one buffer
+// (passed along and returned by value, so that it can stay on the stack),
+// which becomes one string that every Text is a slice of.
+type reasons struct {
+	r   [maxReasons]segment.Reason
+	end [maxReasons]int
+	n   int
+}
+
+// add ends the text of buf since the last reason as a reason's.
+func (rb *reasons) add(buf []byte, field string, effect float64) {
+	rb.r[rb.n] = segment.Reason{Field: field, Effect: effect}
+	rb.end[rb.n] = len(buf)
+	rb.n++
+}
+
+// done returns the reasons, their texts sliced out of one string.
+func (rb *reasons) done(buf []byte) []segment.Reason {
+	text := string(buf)
+	out := make([]segment.Reason, rb.n)
+	start := 0
+	for i := range rb.n {
+		out[i] = rb.r[i]
+		out[i].Text = text[start:rb.end[i]]
+		start = rb.end[i]
+	}
+	return out
 }
 
 // Assign places one account in a segment of the Model's scheme, with its
@@ -159,59 +287,108 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	if err := a.Validate(); err != nil {
 		return segment.Assignment{}, err
 	}
+	p := m.pre
+	if p == nil { // a Model built by hand, not by Fit or DecodeModel
+		p = m.prepare()
+	}
 	var s scored
-	if err := m.score(a, &s); err != nil {
+	var sb scratch
+	nc, nz := len(m.Columns), len(p.outCol)
+	if nc <= NumFeatures && nz <= 2*NumFeatures {
+		s.raw, s.cEff, s.eEff, s.known, s.z = sb.raw[:nc], sb.cEff[:nc], sb.eEff[:nc], sb.known[:nc], sb.z[:nz]
+	} else {
+		s.raw, s.cEff, s.eEff, s.known = make([]float64, nc), make([]float64, nc), make([]float64, nc), make([]bool, nc)
+		s.z = make([]float64, nz)
+	}
+	s.outCol = p.outCol
+	var sums slotSums
+	var lineBuf, chanBuf [16]float64
+	var sp *slotSums
+	if m.Config.Scheme == Clusters && p.clu != nil && p.clu.extras {
+		sums.lines, sums.chans = p.clu.lines, p.clu.chans
+		sums.lineSum = slotBuf(lineBuf[:], len(sums.lines))
+		sums.chanSum = slotBuf(chanBuf[:], len(sums.chans))
+		sp = &sums
+	}
+	if err := m.score(a, p, &s, sp); err != nil {
 		return segment.Assignment{}, &segment.FieldError{AccountID: a.ID, Err: err}
 	}
-	as := segment.Assignment{
-		AccountID: a.ID,
-		Scores:    map[string]float64{"churn_risk": s.churn, "expansion": s.exp},
-	}
+	as := segment.Assignment{AccountID: a.ID}
+	var rb reasons
+	var text [1024]byte
+	b := text[:0]
 	var err error
 	switch m.Config.Scheme {
 	case Lifecycle:
-		m.assignLifecycle(&s, &as)
+		b = m.assignLifecycle(&s, &as, &rb, b)
 	case RFM:
-		m.assignRFM(&s, &as)
+		b = m.assignRFM(&s, &as, &rb, b)
 	case Drivers:
-		m.assignDrivers(&s, &as)
+		b = m.assignDrivers(p, &s, &as, &rb, b)
 	case Clusters:
-		err = m.assignCluster(a, &s, &as)
+		b, err = m.assignCluster(p, &s, sp, &as, &rb, b)
 	default:
 		err = fmt.Errorf("behavior: model has scheme %v: %w", m.Config.Scheme, segment.ErrInvalidConfig)
 	}
 	if err != nil {
 		return segment.Assignment{}, &segment.FieldError{AccountID: a.ID, Err: err}
 	}
-	as.Reasons = append(as.Reasons, m.drivers(&s, 3)...)
+	b = m.drivers(p, &s, 3, &rb, b)
+	as.Reasons = rb.done(b)
 	return as, nil
 }
 
-// score computes the features and both scores.
-func (m *Model) score(a *segment.Account, s *scored) error {
-	features(a, m.Options.AsOf, &m.Options, &s.v, nil)
-	nc := len(m.Columns)
-	raw := make([]float64, nc)
-	s.known = make([]bool, nc)
-	for j, name := range m.Columns {
-		f, _ := ParseFeature(name)
-		x, ok := s.v[f].Get()
+// slotBuf returns buf[:n] zeroed, or a new slice when n exceeds it.
+func slotBuf(buf []float64, n int) []float64 {
+	if n <= len(buf) {
+		return buf[:n]
+	}
+	return make([]float64, n)
+}
+
+// scores returns the Scores map of an Assignment, sized for n entries, with
+// both scores.
+func scores(s *scored, n int) map[string]float64 {
+	sc := make(map[string]float64, n)
+	sc["churn_risk"], sc["expansion"] = s.churn, s.exp
+	return sc
+}
+
+// score computes the features and both scores; x, when not nil, receives
+// the line and channel sums of the cluster columns.
+func (m *Model) score(a *segment.Account, p *prep, s *scored, x *slotSums) error {
+	asOf := m.Options.AsOf
+	if c, ok := newClock(asOf); !ok || !fastFeatures(a, c, p.cut, &m.Options, &s.v, x) {
+		var ex *extras
+		if x != nil {
+			ex = newExtras()
+		}
+		featuresRef(a, asOf, &m.Options, &s.v, ex)
+		if x != nil {
+			for k, l := range x.lines {
+				x.lineSum[k] = ex.lines[l]
+			}
+			for k, ch := range x.chans {
+				x.chanSum[k] = ex.channels[ch]
+			}
+		}
+	}
+	for j, f := range p.feat {
+		val, ok := s.v[f].Get()
 		s.known[j] = ok
 		if !ok {
-			x = math.NaN()
+			val = math.NaN()
 		}
-		raw[j] = x
+		s.raw[j] = val
 	}
-	s.z = make([]float64, m.Scale.OutputWidth())
-	s.outCol = outputColumns(m.Scale)
-	if err := m.Scale.TransformRow(s.z, raw); err != nil {
+	if err := m.Scale.TransformRow(s.z, s.raw); err != nil {
 		return fmt.Errorf("behavior: %w", err)
 	}
 	var err error
-	if s.churn, s.cEff, err = m.Churn.apply(s); err != nil {
+	if s.churn, err = m.Churn.apply(s, s.cEff); err != nil {
 		return err
 	}
-	s.exp, s.eEff, err = m.Expansion.apply(s)
+	s.exp, err = m.Expansion.apply(s, s.eEff)
 	return err
 }
 
@@ -219,11 +396,10 @@ func (m *Model) score(a *segment.Account, s *scored) error {
 // outlying feature cannot decide a score alone.
 const zClip = 4
 
-// apply returns the score of an account and the effect of each Column on
-// its log-odds.
-func (sc *Scorer) apply(s *scored) (float64, []float64, error) {
+// apply returns the score of an account, with the effect of each Column
+// on its log-odds in eff (zero on entry).
+func (sc *Scorer) apply(s *scored, eff []float64) (float64, error) {
 	nc := len(s.known)
-	eff := make([]float64, nc)
 	if !sc.Learned {
 		logit := sc.Intercept
 		for j := range nc {
@@ -233,17 +409,17 @@ func (sc *Scorer) apply(s *scored) (float64, []float64, error) {
 			eff[j] = sc.Weights[j] * math.Max(-zClip, math.Min(zClip, s.z[j]))
 			logit += eff[j]
 		}
-		return sigmoid(logit), eff, nil
+		return sigmoid(logit), nil
 	}
 	logit, err := sc.Model.DecisionRow(s.z)
 	if err != nil {
-		return 0, nil, fmt.Errorf("behavior: churn model: %w", err)
+		return 0, fmt.Errorf("behavior: churn model: %w", err)
 	}
 	for k, c := range sc.Model.Coef {
 		eff[s.outCol[k]] += c * (s.z[k] - sc.Means[k])
 	}
 	p := sc.Calibrator.Apply(logit)
-	return math.Max(0, math.Min(1, p)), eff, nil
+	return math.Max(0, math.Min(1, p)), nil
 }
 
 // outputColumns maps each output of a Pipeline to its input column: the
@@ -265,33 +441,62 @@ func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 func logit(p float64) float64 { return math.Log(p / (1 - p)) }
 
-func (m *Model) assignLifecycle(s *scored, as *segment.Assignment) {
+func (m *Model) assignLifecycle(s *scored, as *segment.Assignment, rb *reasons, b []byte) []byte {
 	t := m.Config.Thresholds
 	inactive, ok := s.v[InactiveDays].Get()
 	var seg int
-	var text string
 	switch {
 	case !ok:
 		seg, as.Score = 4, s.churn
-		text = "no activity on record → Dormant"
+		b = append(b, "no activity on record → Dormant"...)
 	case inactive >= t.dormant():
 		seg, as.Score = 4, s.churn
-		text = fmt.Sprintf("last activity %s days ago ≥ %s → Dormant", num(inactive), num(t.dormant()))
+		b = append(b, "last activity "...)
+		b = appendNum(b, inactive)
+		b = append(b, " days ago ≥ "...)
+		b = appendNum(b, t.dormant())
+		b = append(b, " → Dormant"...)
 	case s.churn >= t.atRisk():
 		seg, as.Score = 3, s.churn
-		text = fmt.Sprintf("churn risk %.2f ≥ %.2f → At risk", s.churn, t.atRisk())
+		b = append(b, "churn risk "...)
+		b = appendF(b, s.churn, 2)
+		b = append(b, " ≥ "...)
+		b = appendF(b, t.atRisk(), 2)
+		b = append(b, " → At risk"...)
 	case s.churn >= t.watch():
 		seg, as.Score = 2, s.churn
-		text = fmt.Sprintf("churn risk %.2f ≥ %.2f → Watch", s.churn, t.watch())
+		b = append(b, "churn risk "...)
+		b = appendF(b, s.churn, 2)
+		b = append(b, " ≥ "...)
+		b = appendF(b, t.watch(), 2)
+		b = append(b, " → Watch"...)
 	case s.exp >= t.expand():
 		seg, as.Score = 0, s.exp
-		text = fmt.Sprintf("expansion potential %.2f ≥ %.2f and churn risk %.2f < %.2f → Expand", s.exp, t.expand(), s.churn, t.watch())
+		b = append(b, "expansion potential "...)
+		b = appendF(b, s.exp, 2)
+		b = append(b, " ≥ "...)
+		b = appendF(b, t.expand(), 2)
+		b = append(b, " and churn risk "...)
+		b = appendF(b, s.churn, 2)
+		b = append(b, " < "...)
+		b = appendF(b, t.watch(), 2)
+		b = append(b, " → Expand"...)
 	default:
 		seg, as.Score = 1, 1-s.churn
-		text = fmt.Sprintf("churn risk %.2f < %.2f, expansion potential %.2f < %.2f → Healthy", s.churn, t.watch(), s.exp, t.expand())
+		b = append(b, "churn risk "...)
+		b = appendF(b, s.churn, 2)
+		b = append(b, " < "...)
+		b = appendF(b, t.watch(), 2)
+		b = append(b, ", expansion potential "...)
+		b = appendF(b, s.exp, 2)
+		b = append(b, " < "...)
+		b = appendF(b, t.expand(), 2)
+		b = append(b, " → Healthy"...)
 	}
+	rb.add(b, "", 0)
 	as.Segment = m.Segs[seg]
-	as.Reasons = append(as.Reasons, segment.Reason{Text: text})
+	as.Scores = scores(s, 2)
+	return b
 }
 
 // rfmGrid maps R (row, 1…5) and FM (column, 1…5) to a segment index of
@@ -331,14 +536,16 @@ func above(cuts []float64, x float64) int {
 	return n
 }
 
-func (m *Model) assignRFM(s *scored, as *segment.Assignment) {
+func (m *Model) assignRFM(s *scored, as *segment.Assignment, rb *reasons, b []byte) []byte {
 	rec, ok := s.v[RecencyDays].Get()
 	w := m.Options.windowDays()
 	if !ok {
 		as.Segment = m.Segs[len(rfmSegs)-1]
 		as.Score = 0
-		as.Reasons = append(as.Reasons, segment.Reason{Text: "no purchase on record → No purchases", Field: RecencyDays.String()})
-		return
+		as.Scores = scores(s, 2)
+		b = append(b, "no purchase on record → No purchases"...)
+		rb.add(b, RecencyDays.String(), 0)
+		return b
 	}
 	f, _ := s.v[Frequency].Get()
 	mon, _ := s.v[Monetary].Get()
@@ -350,18 +557,37 @@ func (m *Model) assignRFM(s *scored, as *segment.Assignment) {
 	seg := rfmGrid[r-1][fm-1]
 	as.Segment = m.Segs[seg]
 	as.Score = float64(r+fm-2) / 8
+	as.Scores = scores(s, 6)
 	as.Scores["r"], as.Scores["f"], as.Scores["m"], as.Scores["fm"] = float64(r), float64(fs), float64(ms), float64(fm)
-	as.Reasons = append(as.Reasons, segment.Reason{
-		Text: fmt.Sprintf("R %d (last purchase %s days ago), F %d (%s purchases in %d days), M %d (net spend %s) → FM %d → %s",
-			r, num(rec), fs, num(f), w, ms, num(mon), fm, as.Segment.Name),
-		Field: RecencyDays.String(),
-	})
+	b = append(b, "R "...)
+	b = strconv.AppendInt(b, int64(r), 10)
+	b = append(b, " (last purchase "...)
+	b = appendNum(b, rec)
+	b = append(b, " days ago), F "...)
+	b = strconv.AppendInt(b, int64(fs), 10)
+	b = append(b, " ("...)
+	b = appendNum(b, f)
+	b = append(b, " purchases in "...)
+	b = strconv.AppendInt(b, int64(w), 10)
+	b = append(b, " days), M "...)
+	b = strconv.AppendInt(b, int64(ms), 10)
+	b = append(b, " (net spend "...)
+	b = appendNum(b, mon)
+	b = append(b, ") → FM "...)
+	b = strconv.AppendInt(b, int64(fm), 10)
+	b = append(b, " → "...)
+	b = append(b, as.Segment.Name...)
+	rb.add(b, RecencyDays.String(), 0)
+	return b
 }
 
-func (m *Model) assignDrivers(s *scored, as *segment.Assignment) {
+// driverZ names the Scores entry of each driver feature.
+var driverZ = [3]string{DiscountShare.String() + "_z", PremiumShare.String() + "_z", TicketRate.String() + "_z"}
+
+func (m *Model) assignDrivers(p *prep, s *scored, as *segment.Assignment, rb *reasons, b []byte) []byte {
 	var z [3]float64
-	for i, f := range driverFeatures {
-		if j := slices.Index(m.Columns, f.String()); j >= 0 && s.known[j] {
+	for i, j := range p.driver {
+		if j >= 0 && s.known[j] {
 			z[i] = s.z[j]
 		}
 	}
@@ -380,39 +606,67 @@ func (m *Model) assignDrivers(s *scored, as *segment.Assignment) {
 	if z[top] < th {
 		as.Segment = m.Segs[3]
 		as.Score = 1 - math.Max(0, z[top])/th
-		as.Reasons = append(as.Reasons, segment.Reason{
-			Text: fmt.Sprintf("no buying driver ≥ %+.2f sd above the average account (discount share %+.1f sd, premium share %+.1f sd, ticket rate %+.1f sd) → Balanced",
-				th, z[0], z[1], z[2]),
-		})
-		return
+		as.Scores = scores(s, 2)
+		b = append(b, "no buying driver ≥ "...)
+		b = appendSigned(b, th, 2)
+		b = append(b, " sd above the average account (discount share "...)
+		b = appendSigned(b, z[0], 1)
+		b = append(b, " sd, premium share "...)
+		b = appendSigned(b, z[1], 1)
+		b = append(b, " sd, ticket rate "...)
+		b = appendSigned(b, z[2], 1)
+		b = append(b, " sd) → Balanced"...)
+		rb.add(b, "", 0)
+		return b
 	}
 	as.Segment = m.Segs[top]
 	as.Score = z[top] / pos
-	as.Scores[f.String()+"_z"] = z[top]
-	as.Reasons = append(as.Reasons, segment.Reason{
-		Text:   fmt.Sprintf("%s, %+.1f sd from the average account ≥ %+.2f sd → %s", describe(f, s.v[f]), z[top], th, as.Segment.Name),
-		Field:  f.String(),
-		Effect: z[top],
-	})
+	as.Scores = scores(s, 3)
+	as.Scores[driverZ[top]] = z[top]
+	b = appendDescribe(b, f, s.v[f])
+	b = append(b, ", "...)
+	b = appendSigned(b, z[top], 1)
+	b = append(b, " sd from the average account ≥ "...)
+	b = appendSigned(b, th, 2)
+	b = append(b, " sd → "...)
+	b = append(b, as.Segment.Name...)
+	rb.add(b, f.String(), z[top])
+	return b
 }
 
-func (m *Model) assignCluster(a *segment.Account, s *scored, as *segment.Assignment) error {
+// maxClusterCols is the width of the cluster rows Assign keeps on the
+// stack; wider ones are allocated.
+const maxClusterCols = 64
+
+func (m *Model) assignCluster(p *prep, s *scored, x *slotSums, as *segment.Assignment, rb *reasons, b []byte) ([]byte, error) {
 	c := m.Clusters
-	raw, err := m.clusterRow(a, s)
-	if err != nil {
-		return err
+	cp := p.clu
+	var rawBuf, xBuf [maxClusterCols]float64
+	raw := slotBuf(rawBuf[:], len(c.Columns))
+	for j := range c.Columns {
+		k := cp.idx[j]
+		switch cp.kind[j] {
+		case cluFeature:
+			raw[j] = s.v[k].Or(math.NaN())
+		case cluLine:
+			raw[j] = math.Max(0, x.lineSum[k])
+		case cluChannel:
+			raw[j] = math.Max(0, x.chanSum[k])
+		default:
+			raw[j] = 0
+		}
 	}
-	x := make([]float64, c.Scale.OutputWidth())
-	if err := c.Scale.TransformRow(x, raw); err != nil {
-		return fmt.Errorf("behavior: %w", err)
+	z := slotBuf(xBuf[:], cp.nOut)
+	if err := c.Scale.TransformRow(z, raw); err != nil {
+		return b, fmt.Errorf("behavior: %w", err)
 	}
 	km := c.KMeans
-	label, _ := km.Predict(x)
+	label, _ := km.Predict(z)
 	d1, d2 := math.Inf(1), math.Inf(1)
 	for k, ctr := range km.Centers {
 		d := 0.0
 		for j, v := range ctr {
-			d += (x[j] - v) * (x[j] - v)
+			d += (z[j] - v) * (z[j] - v)
 		}
 		d = math.Sqrt(d)
 		if k == label {
@@ -426,51 +680,34 @@ func (m *Model) assignCluster(a *segment.Account, s *scored, as *segment.Assignm
 	if !math.IsInf(d2, 0) && d2 > 0 {
 		as.Score = math.Max(0, math.Min(1, 1-d1/d2))
 	}
-	as.Reasons = append(as.Reasons, segment.Reason{
-		Text: fmt.Sprintf("nearest centre: %s (distance %.2f; next %.2f)", as.Segment.Name, d1, d2),
-	})
+	as.Scores = scores(s, 2)
+	b = append(b, "nearest centre: "...)
+	b = append(b, as.Segment.Name...)
+	b = append(b, " (distance "...)
+	b = appendF(b, d1, 2)
+	b = append(b, "; next "...)
+	b = appendF(b, d2, 2)
+	b = append(b, ')')
+	rb.add(b, "", 0)
 	// The columns where the account stands farthest from the average,
-	// in the direction its cluster does.
+	// in the direction its cluster does: the two of largest |z| (ties to
+	// the first column), as a stable sort by |z| would give.
 	ctr := km.Centers[label]
-	type col struct {
-		j int
-		v float64
-	}
-	var cols []col
+	var top topN
 	for j := range c.Columns {
-		if ctr[j]*x[j] > 0 {
-			cols = append(cols, col{j, x[j]})
+		if ctr[j]*z[j] > 0 {
+			top.add(j, math.Abs(z[j]), 2)
 		}
 	}
-	slices.SortStableFunc(cols, func(p, q col) int { return cmp.Compare(math.Abs(q.v), math.Abs(p.v)) })
-	for _, cl := range cols[:min(2, len(cols))] {
-		as.Reasons = append(as.Reasons, segment.Reason{
-			Text:   fmt.Sprintf("%s: %+.1f sd from the average account, as in %s", c.Columns[cl.j], cl.v, as.Segment.Name),
-			Field:  c.Columns[cl.j],
-			Effect: cl.v,
-		})
+	for _, j := range top.idx[:top.n] {
+		b = append(b, c.Columns[j]...)
+		b = append(b, ": "...)
+		b = appendSigned(b, z[j], 1)
+		b = append(b, " sd from the average account, as in "...)
+		b = append(b, as.Segment.Name...)
+		rb.add(b, c.Columns[j], z[j])
 	}
-	return nil
-}
-
-// clusterRow returns the raw values of the cluster columns.
-func (m *Model) clusterRow(a *segment.Account, s *scored) ([]float64, error) {
-	c := m.Clusters
-	raw := make([]float64, len(c.Columns))
-	var x *extras
-	for j, name := range c.Columns {
-		if f, ok := ParseFeature(name); ok {
-			raw[j] = s.v[f].Or(math.NaN())
-			continue
-		}
-		if x == nil {
-			x = newExtras()
-			var v Vector
-			features(a, m.Options.AsOf, &m.Options, &v, x)
-		}
-		raw[j] = x.value(name)
-	}
-	return raw, nil
+	return b, nil
 }
 
 // value returns the extra column of a name ("spend:<line>" or
@@ -485,128 +722,217 @@ func (x *extras) value(name string) float64 {
 	return 0
 }
 
-// drivers returns the reasons of both scores: the n features that raise
-// or lower each most for this account, largest effect first.
-func (m *Model) drivers(s *scored, n int) []segment.Reason {
-	var out []segment.Reason
-	for _, w := range []struct {
+// drivers adds the reasons of both scores: the n (at most 3) features
+// that raise or lower each most for this account, largest effect first,
+// ties to the first column, as a stable sort by |effect| would give.
+func (m *Model) drivers(p *prep, s *scored, n int, rb *reasons, b []byte) []byte {
+	for _, w := range [2]struct {
 		what string
 		eff  []float64
-	}{{"churn risk", s.cEff}, {"expansion", s.eEff}} {
-		idx := make([]int, 0, len(w.eff))
+	}{{" → churn risk ", s.cEff}, {" → expansion ", s.eEff}} {
+		var top topN
 		for j, e := range w.eff {
-			if math.Abs(e) >= 0.05 {
-				idx = append(idx, j)
+			if a := math.Abs(e); a >= 0.05 {
+				top.add(j, a, n)
 			}
 		}
-		slices.SortStableFunc(idx, func(p, q int) int { return cmp.Compare(math.Abs(w.eff[q]), math.Abs(w.eff[p])) })
-		for _, j := range idx[:min(n, len(idx))] {
-			f, _ := ParseFeature(m.Columns[j])
-			out = append(out, segment.Reason{
-				Text:   fmt.Sprintf("%s → %s %s", describe(f, s.v[f]), w.what, arrow(w.eff[j])),
-				Field:  f.String(),
-				Effect: w.eff[j],
-			})
+		picked := top.idx[:top.n]
+		for _, j := range picked {
+			f := p.feat[j]
+			e := w.eff[j]
+			b = appendDescribe(b, f, s.v[f])
+			b = append(b, w.what...)
+			if e > 0 {
+				b = append(b, "↑ ("...)
+			} else {
+				b = append(b, "↓ ("...)
+			}
+			b = appendSigned(b, e, 2)
+			b = append(b, " log-odds)"...)
+			rb.add(b, f.String(), e)
 		}
 	}
-	return out
+	return b
 }
 
-func arrow(e float64) string {
-	if e > 0 {
-		return fmt.Sprintf("↑ (%+.2f log-odds)", e)
+// topN keeps the (at most 3) indices of largest magnitude offered to add,
+// largest first, ties in the order offered: the first n of a stable sort
+// by decreasing magnitude.
+type topN struct {
+	idx [3]int
+	mag [3]float64
+	n   int
+}
+
+// add offers index j of magnitude a (not NaN) to the top n ≤ 3.
+func (t *topN) add(j int, a float64, n int) {
+	if n <= 0 || t.n == n && a <= t.mag[n-1] {
+		return
 	}
-	return fmt.Sprintf("↓ (%+.2f log-odds)", e)
+	i := t.n
+	for i > 0 && a > t.mag[i-1] {
+		i--
+	}
+	if t.n < n {
+		t.n++
+	}
+	copy(t.idx[i+1:t.n], t.idx[i:t.n-1])
+	copy(t.mag[i+1:t.n], t.mag[i:t.n-1])
+	t.idx[i], t.mag[i] = j, a
 }
 
-// describe says a feature's value as a salesperson reads it.
-func describe(f Feature, n segment.Num) string {
+// unknownText is each feature's name in words, followed by " unknown".
+var unknownText = func() (t [NumFeatures]string) {
+	for f := range NumFeatures {
+		t[f] = strings.ReplaceAll(featureNames[f], "_", " ") + " unknown"
+	}
+	return t
+}()
+
+// appendDescribe appends a feature's value as a salesperson reads it.
+func appendDescribe(b []byte, f Feature, n segment.Num) []byte {
 	v, ok := n.Get()
 	if !ok {
-		return strings.ReplaceAll(f.String(), "_", " ") + " unknown"
+		if f < 0 || int(f) >= NumFeatures {
+			return append(b, strings.ReplaceAll(f.String(), "_", " ")+" unknown"...)
+		}
+		return append(b, unknownText[f]...)
 	}
 	switch f {
 	case RecencyDays:
-		return fmt.Sprintf("last purchase %s days ago", num(v))
+		b = append(b, "last purchase "...)
+		b = appendNum(b, v)
+		return append(b, " days ago"...)
 	case InactiveDays:
-		return fmt.Sprintf("last activity %s days ago", num(v))
+		b = append(b, "last activity "...)
+		b = appendNum(b, v)
+		return append(b, " days ago"...)
 	case TenureDays:
-		return fmt.Sprintf("on record for %s days", num(v))
+		b = append(b, "on record for "...)
+		b = appendNum(b, v)
+		return append(b, " days"...)
 	case Frequency:
 		if v == 0 {
-			return "no purchases in the window"
+			return append(b, "no purchases in the window"...)
 		}
-		return fmt.Sprintf("%s purchases in the window", num(v))
+		b = appendNum(b, v)
+		return append(b, " purchases in the window"...)
 	case Monetary:
-		return fmt.Sprintf("net spend %s in the window", num(v))
+		b = append(b, "net spend "...)
+		b = appendNum(b, v)
+		return append(b, " in the window"...)
 	case SpendTrend:
-		return "spend " + change(v) + " over the last trend period"
+		b = append(b, "spend "...)
+		b = appendChange(b, v)
+		return append(b, " over the last trend period"...)
 	case UsageTrend:
-		return "usage " + change(v) + " over the last trend period"
+		b = append(b, "usage "...)
+		b = appendChange(b, v)
+		return append(b, " over the last trend period"...)
 	case UsageSlope:
-		return fmt.Sprintf("usage %+.1f%% a month", 100*(math.Exp(v)-1))
+		b = append(b, "usage "...)
+		b = appendSigned(b, 100*(math.Exp(v)-1), 1)
+		return append(b, "% a month"...)
 	case SeatUtilization:
-		return fmt.Sprintf("seats used %.0f%% of purchased", 100*v)
+		b = append(b, "seats used "...)
+		b = appendF(b, 100*v, 0)
+		return append(b, "% of purchased"...)
 	case FeatureBreadth:
-		return fmt.Sprintf("%.0f%% of features adopted", 100*v)
+		b = appendF(b, 100*v, 0)
+		return append(b, "% of features adopted"...)
 	case Engagement:
 		if v == 0 {
-			return "no interactions in the window"
+			return append(b, "no interactions in the window"...)
 		}
-		return fmt.Sprintf("%.1f interactions a month", v)
+		b = appendF(b, v, 1)
+		return append(b, " interactions a month"...)
 	case ContentEngagement:
 		if v == 0 {
-			return "no content views in the window"
+			return append(b, "no content views in the window"...)
 		}
-		return fmt.Sprintf("%.1f content views a month", v)
+		b = appendF(b, v, 1)
+		return append(b, " content views a month"...)
 	case Channels:
-		return fmt.Sprintf("%s channels", num(v))
+		b = appendNum(b, v)
+		return append(b, " channels"...)
 	case TicketRate:
 		if v == 0 {
-			return "no support tickets in the window"
+			return append(b, "no support tickets in the window"...)
 		}
-		return fmt.Sprintf("%.1f support tickets a month", v)
+		b = appendF(b, v, 1)
+		return append(b, " support tickets a month"...)
 	case ReturnShare:
-		return fmt.Sprintf("returns %.0f%% of purchases", 100*v)
+		b = append(b, "returns "...)
+		b = appendF(b, 100*v, 0)
+		return append(b, "% of purchases"...)
 	case DiscountShare:
-		return fmt.Sprintf("discounts %.0f%% of list value", 100*v)
+		b = append(b, "discounts "...)
+		b = appendF(b, 100*v, 0)
+		return append(b, "% of list value"...)
 	case PremiumShare:
-		return fmt.Sprintf("premium %.0f%% of spend", 100*v)
+		b = append(b, "premium "...)
+		b = appendF(b, 100*v, 0)
+		return append(b, "% of spend"...)
 	case MRR:
-		return "MRR " + num(v)
+		b = append(b, "MRR "...)
+		return appendNum(b, v)
 	case MRRTrend:
-		return "MRR " + change(v) + " over the last trend period"
+		b = append(b, "MRR "...)
+		b = appendChange(b, v)
+		return append(b, " over the last trend period"...)
 	}
-	return fmt.Sprintf("%s %v", f, v)
+	return fmt.Appendf(b, "%s %v", f, v)
 }
 
-// change writes a symmetric change s = (r−p)/(r+p) as a percent change.
-func change(s float64) string {
+// describe says a feature's value as a salesperson reads it.
+func describe(f Feature, n segment.Num) string { return string(appendDescribe(nil, f, n)) }
+
+// appendChange appends a symmetric change s = (r−p)/(r+p) as a percent
+// change.
+func appendChange(b []byte, s float64) []byte {
 	switch {
 	case s >= 1:
-		return "started"
+		return append(b, "started"...)
 	case s <= -1:
-		return "stopped (−100%)"
+		return append(b, "stopped (−100%)"...)
 	}
-	return fmt.Sprintf("%+.0f%%", 100*2*s/(1-s))
+	b = appendSigned(b, 100*2*s/(1-s), 0)
+	return append(b, '%')
 }
 
-// num writes a number rounded to an integer with thousands separators, or
-// with one decimal below 10.
-func num(v float64) string {
-	if math.Abs(v) < 10 && v != math.Trunc(v) {
-		return fmt.Sprintf("%.1f", v)
+// appendF appends v with prec decimals, as fmt's %.<prec>f writes it.
+func appendF(b []byte, v float64, prec int) []byte {
+	return strconv.AppendFloat(b, v, 'f', prec, 64)
+}
+
+// appendSigned appends v with prec decimals and its sign, as fmt's
+// %+.<prec>f writes it ("+0.50", "-0.00", "+Inf", "+NaN").
+func appendSigned(b []byte, v float64, prec int) []byte {
+	i := len(b)
+	b = append(b, '+')
+	b = strconv.AppendFloat(b, v, 'f', prec, 64)
+	if c := b[i+1]; c == '-' || c == '+' {
+		b = append(b[:i], b[i+1:]...)
 	}
-	s := fmt.Sprintf("%.0f", math.Abs(v))
-	var b strings.Builder
-	if v < 0 && s != "0" {
-		b.WriteByte('-')
+	return b
+}
+
+// appendNum appends a number rounded to an integer with thousands
+// separators, or with one decimal below 10.
+func appendNum(b []byte, v float64) []byte {
+	if math.Abs(v) < 10 && v != math.Trunc(v) {
+		return appendF(b, v, 1)
+	}
+	var tmp [24]byte
+	s := appendF(tmp[:0], math.Abs(v), 0)
+	if v < 0 && !(len(s) == 1 && s[0] == '0') {
+		b = append(b, '-')
 	}
 	for i, c := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.WriteRune(c)
+		b = append(b, c)
 	}
-	return b.String()
+	return b
 }
