@@ -168,38 +168,53 @@ var accountType = reflect.TypeFor[Account]()
 // decodeAccountLine decodes and validates one line's account.
 func decodeAccountLine(line []byte, row int) (Account, error) {
 	var a Account
-	dec := json.NewDecoder(bytes.NewReader(line))
+	if err := DecodeAccountJSON(line, &a); err != nil {
+		forEachFieldError(err, func(fe *FieldError) { fe.Row = row })
+		return Account{}, err
+	}
+	if verr := a.Validate(); verr != nil {
+		forEachFieldError(verr, func(fe *FieldError) { fe.Row = row })
+		return Account{}, verr
+	}
+	return a, nil
+}
+
+// decodeAccountStrict decodes data into *a, a zero Account, with
+// encoding/json, strictly. It returns a [*FieldError] (Row 0) naming the
+// JSON path of the first value that does not decode. [DecodeAccountJSON]
+// falls back to it for what its scanner does not handle.
+func decodeAccountStrict(data []byte, a *Account) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(&a)
+	err := dec.Decode(a)
 	if err == nil {
 		end := dec.InputOffset()
 		if _, terr := dec.Token(); terr != io.EOF {
-			return Account{}, &FieldError{AccountID: a.ID, Row: row, Err: fmt.Errorf("has data after the account, from byte %d", end+1)}
+			return &FieldError{AccountID: a.ID, Err: fmt.Errorf("has data after the account, from byte %d", end+1)}
 		}
-		if verr := a.Validate(); verr != nil {
-			forEachFieldError(verr, func(fe *FieldError) { fe.Row = row })
-			return Account{}, verr
-		}
-		return a, nil
+		return nil
 	}
-	fe := &FieldError{Row: row}
+	if err == io.EOF {
+		return &FieldError{Err: errors.New("is empty, not a JSON object")}
+	}
+	fe := &FieldError{}
 	var id struct {
 		ID json.RawMessage `json:"id"`
 	}
-	if json.Unmarshal(line, &id) == nil {
+	if json.Unmarshal(data, &id) == nil {
 		_ = json.Unmarshal(id.ID, &fe.AccountID)
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		fe.Err = fmt.Errorf("is not valid JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
-		return Account{}, fe
+		return fe
 	}
-	if path, perr := locate(line, accountType, ""); perr != nil {
+	if path, perr := locate(data, accountType, ""); perr != nil {
 		fe.Field, fe.Err = path, perr
 	} else {
 		fe.Err = err
 	}
-	return Account{}, fe
+	return fe
 }
 
 var errUnknownField = errors.New("is not a field of the account's JSON encoding")

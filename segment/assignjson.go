@@ -1,0 +1,325 @@
+package segment
+
+import (
+	"encoding/json"
+	"math"
+	"math/bits"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// AppendAssignmentJSON appends the JSON encoding of as to dst and returns
+// the extended buffer: exactly the bytes json.Marshal(as) gives, with its
+// field order and omissions, map keys sorted, numbers formatted as it
+// formats a float64, and strings escaped as it escapes them (<, > and &
+// included, for HTML; invalid UTF-8 becomes \ufffd). It is several times
+// faster than json.Marshal and allocates nothing when dst has room.
+//
+// An Assignment a Model returns always encodes. For one json.Marshal
+// refuses, such as a NaN or infinite score, it returns dst unchanged and
+// the error json.Marshal returns.
+//
+// It is safe for concurrent use, and never changes as.
+func AppendAssignmentJSON(dst []byte, as *Assignment) ([]byte, error) {
+	if as == nil {
+		return append(dst, "null"...), nil
+	}
+	var e assignmentEncoder
+	if b, ok := e.assignment(dst, as, 0); ok {
+		return b, nil
+	}
+	// A number JSON cannot hold, or parts nested deeper than an Assignment
+	// ever is: encoding/json gives the answer, and its error.
+	b, err := json.Marshal(as)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, b...), nil
+}
+
+// maxPartsDepth is the deepest nesting of Parts appendAssignment encodes
+// itself; a Model nests parts a few levels at most.
+const maxPartsDepth = 64
+
+// assignment appends as in the field order and with the omissions of
+// its struct tags (see [Assignment]). It returns false for a number JSON
+// cannot hold or parts nested deeper than maxPartsDepth.
+func (e *assignmentEncoder) assignment(b []byte, as *Assignment, depth int) ([]byte, bool) {
+	b = append(b, `{"account_id":`...)
+	b = appendJSONString(b, as.AccountID)
+	b = append(b, `,"segment":{"id":`...)
+	b = appendJSONString(b, as.Segment.ID)
+	b = append(b, `,"name":`...)
+	b = e.string(b, as.Segment.Name)
+	if as.Segment.Description != "" {
+		b = append(b, `,"description":`...)
+		b = e.string(b, as.Segment.Description)
+	}
+	b = append(b, `,"method":`...)
+	b = appendJSONString(b, as.Segment.Method)
+	b = append(b, `},"score":`...)
+	var ok bool
+	if b, ok = e.float(b, as.Score); !ok {
+		return b, false
+	}
+	if len(as.Scores) > 0 {
+		b = append(b, `,"scores":`...)
+		if b, ok = e.scores(b, as.Scores); !ok {
+			return b, false
+		}
+	}
+	if len(as.Reasons) > 0 {
+		b = append(b, `,"reasons":[`...)
+		for i := range as.Reasons {
+			r := &as.Reasons[i]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"text":`...)
+			b = e.string(b, r.Text)
+			if r.Field != "" {
+				b = append(b, `,"field":`...)
+				b = appendJSONString(b, r.Field)
+			}
+			if r.Effect != 0 { // omitempty: 0 and -0 are left out, NaN is not
+				b = append(b, `,"effect":`...)
+				if b, ok = e.float(b, r.Effect); !ok {
+					return b, false
+				}
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	if len(as.Parts) > 0 {
+		if depth >= maxPartsDepth {
+			return b, false
+		}
+		b = append(b, `,"parts":[`...)
+		for i := range as.Parts {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, ok = e.assignment(b, &as.Parts[i], depth+1); !ok {
+				return b, false
+			}
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}'), true
+}
+
+// assignmentEncoder remembers where in the output each of the last
+// numbers it wrote is. A layered Assignment repeats its parts' scores and
+// effects, and copying a number's text is much faster than formatting it.
+type assignmentEncoder struct {
+	bits [128]uint64
+	off  [128]int32
+	n    [128]uint8
+
+	// The same for the longer strings: a layered Assignment repeats its
+	// parts' reasons too.
+	strs   [64]string
+	strOff [64]int32
+	strN   [64]int32
+}
+
+// minCachedString is the shortest string the encoder looks for among the
+// ones it wrote.
+const minCachedString = 24
+
+// string appends s as [appendJSONString] does.
+func (e *assignmentEncoder) string(b []byte, s string) []byte {
+	if len(s) < minCachedString {
+		return appendJSONString(b, s)
+	}
+	h := (uint64(len(s)) ^ load64(s, 0)*0x9e3779b97f4a7c15 ^ load64(s, len(s)-8)) * 0x9e3779b97f4a7c15 >> 58
+	if n := int(e.strN[h]); n != 0 && e.strs[h] == s {
+		off := int(e.strOff[h])
+		return append(b, b[off:off+n]...)
+	}
+	off := len(b)
+	b = appendJSONString(b, s)
+	if len(b) <= math.MaxInt32 {
+		e.strs[h], e.strOff[h], e.strN[h] = s, int32(off), int32(len(b)-off)
+	}
+	return b
+}
+
+// float appends f as [appendJSONFloat] does.
+func (e *assignmentEncoder) float(b []byte, f float64) ([]byte, bool) {
+	x := math.Float64bits(f)
+	h := (x * 0x9e3779b97f4a7c15) >> 57 // Fibonacci hashing
+	if n := int(e.n[h]); n != 0 && e.bits[h] == x {
+		off := int(e.off[h])
+		return append(b, b[off:off+n]...), true
+	}
+	off := len(b)
+	b, ok := appendJSONFloat(b, f)
+	if ok && off <= math.MaxInt32 {
+		e.bits[h], e.off[h], e.n[h] = x, int32(off), uint8(len(b)-off)
+	}
+	return b, ok
+}
+
+type scoreEntry struct {
+	k string
+	v float64
+}
+
+// scores appends a map of scores as an object with its keys sorted
+// by their bytes, as encoding/json sorts them.
+func (e *assignmentEncoder) scores(b []byte, m map[string]float64) ([]byte, bool) {
+	var arr [32]scoreEntry
+	kv := arr[:0]
+	if len(m) > len(arr) {
+		kv = make([]scoreEntry, 0, len(m))
+	}
+	for k, v := range m {
+		kv = append(kv, scoreEntry{k, v})
+	}
+	slices.SortFunc(kv, func(x, y scoreEntry) int { return strings.Compare(x.k, y.k) })
+	b = append(b, '{')
+	for i, kv := range kv {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, kv.k)
+		b = append(b, ':')
+		var ok bool
+		if b, ok = e.float(b, kv.v); !ok {
+			return b, false
+		}
+	}
+	return append(b, '}'), true
+}
+
+// appendJSONFloat appends f as encoding/json writes a float64: the
+// shortest decimal that reads back as f, in exponent form (without a
+// leading zero in the exponent) below 1e-6 and from 1e21 in magnitude, as
+// ECMAScript formats numbers. It returns false for NaN and ±Inf.
+func appendJSONFloat(b []byte, f float64) ([]byte, bool) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return b, false
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	n := len(b)
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// 1e-07 is written 1e-7.
+		if e := b[n:]; len(e) >= 4 && e[len(e)-4] == 'e' && e[len(e)-3] == '-' && e[len(e)-2] == '0' {
+			e[len(e)-2] = e[len(e)-1]
+			b = b[:len(b)-1]
+		}
+	}
+	return b, true
+}
+
+// htmlSafe marks the ASCII bytes encoding/json writes in a string as they
+// are: all printable ones but the quote, the backslash and <, > and &.
+var htmlSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = !strings.ContainsRune("\"\\<>&", rune(c))
+	}
+	return t
+}()
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s quoted and escaped as encoding/json escapes
+// it with HTML escaping on (json.Marshal's default).
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start, i := 0, 0
+	for i < len(s) {
+		// Skip the bytes that need nothing, 8 at a time.
+		for i+8 <= len(s) {
+			if m := escape8(load64(s, i)); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if htmlSafe[c] {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default: // other control bytes, <, > and &
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		// Valid 2- and 3-byte sequences, but for U+2028 and U+2029, go
+		// as they are; the rest is for utf8 to decode.
+		if c >= 0xc2 && c <= 0xdf && i+1 < len(s) && s[i+1]&0xc0 == 0x80 {
+			i += 2
+			continue
+		}
+		if c >= 0xe0 && c <= 0xef && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 &&
+			(c != 0xe0 || s[i+1] >= 0xa0) && (c != 0xed || s[i+1] < 0xa0) && // not overlong, not a surrogate
+			(c != 0xe2 || s[i+1] != 0x80 || s[i+2]&^1 != 0xa8) {
+			i += 3
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			// Valid JSON, but not valid JavaScript: escaped.
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// load64 reads the 8 bytes of s from i, the first in the low byte.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// escape8 is [special8] for encoding: it also flags <, > and &.
+func escape8(x uint64) uint64 {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	lt := x ^ (lo * '<')
+	gt := x ^ (lo * '>')
+	amp := x ^ (lo * '&')
+	return (special8(x) | (lt-lo)&^lt | (gt-lo)&^gt | (amp-lo)&^amp) & hi
+}
