@@ -27,6 +27,17 @@ func TestFormatMatchesFmt(t *testing.T) {
 	for range 5000 {
 		vals = append(vals, (r.Float64()-0.5)*math.Pow(10, float64(r.IntN(12)-3)), float64(r.IntN(20000)-10000)/8)
 	}
+	// Ties and near-ties at every precision: k/2, k/20, k/200 and their
+	// neighbours one ulp away.
+	for k := -3000; k <= 3000; k++ {
+		for _, d := range []float64{2, 20, 200, 2000} {
+			v := float64(k) / d
+			vals = append(vals, v, math.Nextafter(v, math.Inf(1)), math.Nextafter(v, math.Inf(-1)))
+		}
+	}
+	for _, e := range []float64{1 << 39, 1 << 40, 1 << 41, 1e12, 1e13, 1e15} {
+		vals = append(vals, e, e+0.5, e-0.5, e/100+0.005, -e)
+	}
 	for _, v := range vals {
 		for _, prec := range []int{0, 1, 2} {
 			assert.Equal(t, fmt.Sprintf("%.*f", prec, v), string(appendF(nil, v, prec)), "%%.%df of %v", prec, v)

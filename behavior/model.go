@@ -900,14 +900,29 @@ func appendChange(b []byte, s float64) []byte {
 	return append(b, '%')
 }
 
-// appendF appends v with prec decimals, as fmt's %.<prec>f writes it.
+// appendF appends v with prec (0 to 2) decimals, as fmt's %.<prec>f and
+// strconv.AppendFloat write it.
 func appendF(b []byte, v float64, prec int) []byte {
+	if m, ok := fixed(v, prec); ok {
+		if math.Signbit(v) {
+			b = append(b, '-')
+		}
+		return appendFixed(b, m, prec)
+	}
 	return strconv.AppendFloat(b, v, 'f', prec, 64)
 }
 
-// appendSigned appends v with prec decimals and its sign, as fmt's
-// %+.<prec>f writes it ("+0.50", "-0.00", "+Inf", "+NaN").
+// appendSigned appends v with prec (0 to 2) decimals and its sign, as
+// fmt's %+.<prec>f writes it ("+0.50", "-0.00", "+Inf", "+NaN").
 func appendSigned(b []byte, v float64, prec int) []byte {
+	if m, ok := fixed(v, prec); ok {
+		if math.Signbit(v) {
+			b = append(b, '-')
+		} else {
+			b = append(b, '+')
+		}
+		return appendFixed(b, m, prec)
+	}
 	i := len(b)
 	b = append(b, '+')
 	b = strconv.AppendFloat(b, v, 'f', prec, 64)
@@ -915,6 +930,56 @@ func appendSigned(b []byte, v float64, prec int) []byte {
 		b = append(b[:i], b[i+1:]...)
 	}
 	return b
+}
+
+var pow10 = [3]float64{1, 10, 100}
+
+// fixed returns |v|·10^prec rounded to an integer as strconv rounds v to
+// prec decimals (to the nearest, ties to even, on v's exact binary value),
+// and false where it cannot tell cheaply: v not finite or too large, or
+// |v|·10^prec, computed with one rounding, too near a tie. Away from ties,
+// that rounding (half an ulp, below 2⁻¹² for values under 2⁴⁰) cannot move
+// the product across the nearest half-integer, so the nearest integer of
+// the computed product is that of the exact one.
+func fixed(v float64, prec int) (uint64, bool) {
+	x := math.Abs(v) * pow10[prec]
+	if !(x < 1<<40) { // also NaN and ±Inf
+		return 0, false
+	}
+	r := math.Floor(x)
+	f := x - r // exact
+	if math.Abs(f-0.5) < 1.0/(1<<10) {
+		return 0, false
+	}
+	m := uint64(r)
+	if f > 0.5 {
+		m++
+	}
+	return m, true
+}
+
+// appendFixed appends m/10^prec with prec decimals.
+func appendFixed(b []byte, m uint64, prec int) []byte {
+	var tmp [24]byte
+	i := len(tmp)
+	for d := 0; d < prec; d++ {
+		i--
+		tmp[i] = byte('0' + m%10)
+		m /= 10
+	}
+	if prec > 0 {
+		i--
+		tmp[i] = '.'
+	}
+	for {
+		i--
+		tmp[i] = byte('0' + m%10)
+		m /= 10
+		if m == 0 {
+			break
+		}
+	}
+	return append(b, tmp[i:]...)
 }
 
 // appendNum appends a number rounded to an integer with thousands
