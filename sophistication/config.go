@@ -238,7 +238,11 @@ const (
 // Signals returns the signals, in the order reasons break ties.
 func Signals() []string { return slices.Clone(signals) }
 
-var signals = []string{SignalTechnologies, SignalNoTools, SignalSurvey, SignalContent, SignalTickets, SignalActivity, SignalSize, SignalAge}
+// signalOrder lists the signals in the order of [Signals]; the sig*
+// constants index it.
+var signalOrder = [...]string{SignalTechnologies, SignalNoTools, SignalSurvey, SignalContent, SignalTickets, SignalActivity, SignalSize, SignalAge}
+
+var signals = signalOrder[:]
 
 // DefaultWeights returns the default weight of each signal: technologies 3,
 // survey 2, content 1.5, tickets 1.5, activity 1, no tools 1, employees 0.5,

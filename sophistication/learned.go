@@ -27,7 +27,9 @@ import (
 // appendShares appends the vote shares of a valid account with enough
 // evidence to rows.
 func (m *Model) appendShares(rows []float64, a *segment.Account) []float64 {
-	ev := m.gather(a)
+	var evs [len(signalOrder)]evidence
+	var facts, lower [512]byte
+	ev, _, _ := m.gather(a, evs[:0], facts[:0], lower[:0])
 	var total float64
 	for _, e := range ev {
 		total += e.weight
@@ -35,7 +37,8 @@ func (m *Model) appendShares(rows []float64, a *segment.Account) []float64 {
 	if total == 0 || total < m.Config.MinWeight {
 		return rows
 	}
-	v := m.votes(ev)
+	v := make([]float64, m.c.n+1)
+	m.votes(v, ev)
 	for s := 1; s <= m.c.n; s++ {
 		rows = append(rows, v[s]/total)
 	}

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/strataseg/strata/segment"
 	"github.com/strataseg/strata/segment/cluster"
@@ -194,21 +192,26 @@ func (m *Model) Guidance(segmentID string) (string, bool) {
 	return m.Config.Stages[i].Guidance, true
 }
 
-// compiled is the Model's Config in the form Assign reads: stage positions
-// and lower-cased keywords. It is built once, by Fit or DecodeModel.
+// compiled is the Model's Config in the form Assign reads: stage positions,
+// lower-cased keywords and their matchers, weights by signal, and the fixed
+// texts of reasons. It is built once, by Fit or DecodeModel, and only read
+// afterwards.
 type compiled struct {
-	n            int            // stages
-	pos          map[string]int // slug → position, 1 to n
-	tech         []class
-	noTools      int
-	size, age    []band
-	content      []class
-	tickets      []class
-	contentKinds map[string]bool
-	ticketKinds  map[string]bool
-	activity     map[string]int
-	segments     []segment.Segment
-	km           *cluster.KMeansModel // the learned variant's centres
+	n         int            // stages
+	pos       map[string]int // slug → position, 1 to n
+	tech      []class
+	noTools   int
+	size, age []band
+	content   []class
+	tickets   []class
+	activity  []activityKind      // the activity table's kinds, first occurrence first
+	kinds     map[string]kindInfo // event kind → what it is evidence of
+	segments  []segment.Segment
+	km        *cluster.KMeansModel // the learned variant's centres
+
+	techM, contentM, ticketsM matcher
+	weights                   [len(signalOrder)]float64 // by signal index
+	messages                  []string                  // "message: " + guidance by stage, then the unknown segment's
 }
 
 type class struct {
@@ -223,6 +226,18 @@ type band struct {
 	pos  int
 }
 
+// activityKind is one event kind of the activity table.
+type activityKind struct {
+	label string // the kind with spaces for underscores
+	pos   int
+}
+
+// kindInfo says what an event of a kind is evidence of.
+type kindInfo struct {
+	content, ticket bool
+	activity        int // index in compiled.activity, or -1
+}
+
 func compile(c *Config) compiled {
 	k := compiled{n: len(c.Stages), pos: make(map[string]int, len(c.Stages))}
 	for i, s := range c.Stages {
@@ -230,12 +245,14 @@ func compile(c *Config) compiled {
 		k.segments = append(k.segments, segment.Segment{
 			ID: method + "/" + s.Slug, Name: s.Name, Description: s.Description, Method: method,
 		})
+		k.messages = append(k.messages, "message: "+s.Guidance)
 	}
 	k.segments = append(k.segments, segment.Segment{
 		ID: method + "/" + UnknownSlug, Name: "Unknown (too little evidence)",
 		Description: "Too little evidence to place the account on the ladder; qualify it before choosing a message.",
 		Method:      method,
 	})
+	k.messages = append(k.messages, "message: "+UnknownGuidance)
 	lower := func(kws []string) []string {
 		out := make([]string, 0, len(kws))
 		for _, kw := range kws {
@@ -259,19 +276,33 @@ func compile(c *Config) compiled {
 	for _, t := range c.Tickets {
 		k.tickets = append(k.tickets, class{t.Name, k.pos[t.Stage], 1, lower(t.Keywords)})
 	}
-	set := func(kinds []string) map[string]bool {
-		m := make(map[string]bool, len(kinds))
-		for _, kd := range kinds {
-			m[kd] = true
+	k.techM, k.contentM, k.ticketsM = newMatcher(k.tech), newMatcher(k.content), newMatcher(k.tickets)
+	k.kinds = make(map[string]kindInfo)
+	info := func(kind string) kindInfo {
+		if ki, ok := k.kinds[kind]; ok {
+			return ki
 		}
-		return m
+		return kindInfo{activity: -1}
 	}
-	k.contentKinds, k.ticketKinds = set(c.ContentKinds), set(c.TicketKinds)
-	k.activity = make(map[string]int, len(c.Activity))
+	for _, kd := range c.ContentKinds {
+		ki := info(kd)
+		ki.content = true
+		k.kinds[kd] = ki
+	}
+	for _, kd := range c.TicketKinds {
+		ki := info(kd)
+		ki.ticket = true
+		k.kinds[kd] = ki
+	}
 	for _, a := range c.Activity {
-		if _, ok := k.activity[a.Kind]; !ok {
-			k.activity[a.Kind] = k.pos[a.Stage]
+		if ki := info(a.Kind); ki.activity < 0 {
+			ki.activity = len(k.activity)
+			k.kinds[a.Kind] = ki
+			k.activity = append(k.activity, activityKind{strings.ReplaceAll(a.Kind, "_", " "), k.pos[a.Stage]})
 		}
+	}
+	for i, s := range signalOrder {
+		k.weights[i] = c.Weights[s]
 	}
 	return k
 }
@@ -298,13 +329,26 @@ func (m *Model) check(a *segment.Account) error {
 	return nil
 }
 
+// The indices of the signals in signalOrder.
+const (
+	sigTechnologies = iota
+	sigNoTools
+	sigSurvey
+	sigContent
+	sigTickets
+	sigActivity
+	sigSize
+	sigAge
+)
+
 // evidence is what one signal says about an account: a position on the
-// ladder (1 to n, possibly between stages) and a weight.
+// ladder (1 to n, possibly between stages) and a weight. Its text, the
+// facts without the stage, is buf[from:to] of the buffer gather wrote.
 type evidence struct {
-	signal string
-	pos    float64
-	weight float64
-	text   string // the facts, without the stage
+	sig      int // index in signalOrder
+	pos      float64
+	weight   float64
+	from, to int
 }
 
 // Assign places a on the ladder. It gathers each signal's evidence (see the
@@ -332,29 +376,36 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	if err := m.check(a); err != nil {
 		return segment.Assignment{}, err
 	}
-	ev := m.gather(a)
-	return m.decide(a.ID, ev), nil
+	// Working memory on the stack: the evidence, its texts, one lower-cased
+	// text at a time, and the reason texts.
+	var evs [len(signalOrder)]evidence
+	var facts, lower [512]byte
+	var out [1024]byte
+	ev, buf, _ := m.gather(a, evs[:0], facts[:0], lower[:0])
+	return m.decide(a.ID, ev, buf, out[:0]), nil
 }
 
-// gather collects the evidence of every signal with a weight.
-func (m *Model) gather(a *segment.Account) []evidence {
-	c, w := &m.c, m.Config.Weights
-	var ev []evidence
-	add := func(signal string, pos, weight float64, text string) {
-		if weight > 0 && pos >= 1 {
-			ev = append(ev, evidence{signal, pos, weight, text})
-		}
-	}
+// gather appends to ev the evidence of every signal with a weight, and to
+// buf their texts; lower is scratch space for lower-cased texts.
+func (m *Model) gather(a *segment.Account, ev []evidence, buf, lower []byte) ([]evidence, []byte, []byte) {
+	c := &m.c
+	w := &c.weights
 	// Technologies.
-	if w[SignalTechnologies] > 0 || w[SignalNoTools] > 0 {
-		if e, ok := m.technologies(a.Technologies); ok {
-			add(e.signal, e.pos, w[e.signal], e.text)
+	if w[sigTechnologies] > 0 || w[sigNoTools] > 0 {
+		from := len(buf)
+		var sig int
+		var pos float64
+		var ok bool
+		sig, pos, buf, lower, ok = m.technologies(a.Technologies, buf, lower)
+		if ok {
+			ev, buf = add(ev, buf, sig, pos, w[sig], from)
 		}
 	}
 	// Survey.
-	if w[SignalSurvey] > 0 {
+	if w[sigSurvey] > 0 && len(a.Survey) > 0 {
+		from := len(buf)
+		buf = append(buf, "survey "...)
 		var sum, sw float64
-		var parts []string
 		for _, q := range m.Config.Survey {
 			v, ok := a.Survey[q.Key]
 			if !ok || q.Weight == 0 {
@@ -366,59 +417,65 @@ func (m *Model) gather(a *segment.Account) []evidence {
 			}
 			sum += q.Weight * (1 + f*float64(c.n-1))
 			sw += q.Weight
-			parts = append(parts, fmt.Sprintf("%s %s (%s to %s)", q.Key, num(v), num(q.Min), num(q.Max)))
+			if len(buf) > from+len("survey ") {
+				buf = append(buf, ", "...)
+			}
+			buf = append(buf, q.Key...)
+			buf = append(buf, ' ')
+			buf = appendNum(buf, v)
+			buf = append(buf, " ("...)
+			buf = appendNum(buf, q.Min)
+			buf = append(buf, " to "...)
+			buf = appendNum(buf, q.Max)
+			buf = append(buf, ')')
 		}
 		if sw > 0 {
-			add(SignalSurvey, sum/sw, w[SignalSurvey], "survey "+strings.Join(parts, ", "))
+			ev, buf = add(ev, buf, sigSurvey, sum/sw, w[sigSurvey], from)
+		} else {
+			buf = buf[:from]
 		}
 	}
-	// Content and support tickets.
-	if w[SignalContent] > 0 {
-		if pos, n, text := m.topics(a.Events, c.contentKinds, c.content); n > 0 {
-			add(SignalContent, pos, w[SignalContent]*m.saturate(n), "content read: "+text+map[bool]string{true: " topic", false: " topics"}[n == 1])
-		}
-	}
-	if w[SignalTickets] > 0 {
-		if pos, n, text := m.topics(a.Events, c.ticketKinds, c.tickets); n > 0 {
-			add(SignalTickets, pos, w[SignalTickets]*m.saturate(n), "support questions: "+text)
-		}
-	}
-	// Buying activity: full weight at the first event.
-	if w[SignalActivity] > 0 && len(c.activity) > 0 {
-		counts := map[string]int{}
-		var sum float64
-		n := 0
-		for _, e := range a.Events {
-			if p, ok := c.activity[e.Kind]; ok {
-				counts[e.Kind]++
-				sum += float64(p)
-				n++
-			}
-		}
-		if n > 0 {
-			var parts []string
-			for _, act := range m.Config.Activity {
-				if k := counts[act.Kind]; k > 0 {
-					parts = append(parts, plural(k, strings.ReplaceAll(act.Kind, "_", " ")))
-					counts[act.Kind] = 0
-				}
-			}
-			add(SignalActivity, sum/float64(n), w[SignalActivity], "activity: "+strings.Join(parts, ", "))
-		}
+	// Content, support tickets and buying activity.
+	if len(a.Events) > 0 {
+		ev, buf, lower = m.events(a.Events, ev, buf, lower)
 	}
 	// Size and age.
-	if v, ok := a.Employees.Get(); ok && w[SignalSize] > 0 {
-		if pos, text := inBand(c.size, v); pos > 0 {
-			add(SignalSize, float64(pos), w[SignalSize], "employees "+num(v)+text)
+	if v, ok := a.Employees.Get(); ok && w[sigSize] > 0 {
+		from := len(buf)
+		buf = append(buf, "employees "...)
+		buf = appendNum(buf, v)
+		var pos int
+		if pos, buf = appendBand(buf, c.size, v); pos > 0 {
+			ev, buf = add(ev, buf, sigSize, float64(pos), w[sigSize], from)
+		} else {
+			buf = buf[:from]
 		}
 	}
-	if a.Founded != 0 && m.AsOfYear != 0 && w[SignalAge] > 0 {
+	if a.Founded != 0 && m.AsOfYear != 0 && w[sigAge] > 0 {
 		age := max(0, m.AsOfYear-a.Founded)
-		if pos, text := inBand(c.age, float64(age)); pos > 0 {
-			add(SignalAge, float64(pos), w[SignalAge], fmt.Sprintf("founded %d, %s old%s", a.Founded, plural(age, "year"), text))
+		from := len(buf)
+		buf = append(buf, "founded "...)
+		buf = strconv.AppendInt(buf, int64(a.Founded), 10)
+		buf = append(buf, ", "...)
+		buf = appendPlural(buf, age, "year")
+		buf = append(buf, " old"...)
+		var pos int
+		if pos, buf = appendBand(buf, c.age, float64(age)); pos > 0 {
+			ev, buf = add(ev, buf, sigAge, float64(pos), w[sigAge], from)
+		} else {
+			buf = buf[:from]
 		}
 	}
-	return ev
+	return ev, buf, lower
+}
+
+// add appends the evidence whose text is buf[from:] when it has a weight
+// and a position; otherwise it drops the text.
+func add(ev []evidence, buf []byte, sig int, pos, weight float64, from int) ([]evidence, []byte) {
+	if weight > 0 && pos >= 1 {
+		return append(ev, evidence{sig, pos, weight, from, len(buf)}), buf
+	}
+	return ev, buf[:from]
 }
 
 // saturate returns the share of an event signal's weight that n matching
@@ -427,28 +484,52 @@ func (m *Model) saturate(n int) float64 {
 	return math.Min(1, float64(n)/float64(m.Config.Saturation))
 }
 
+// counts returns n zeroed counters, in arr when it is long enough.
+func counts(arr []int, n int) []int {
+	if n <= len(arr) {
+		return arr[:n]
+	}
+	return make([]int, n)
+}
+
 // technologies classifies the account's technologies: each technology
 // counts for the first class whose keyword it contains, and the class with
 // the greatest total strength (ties: the more advanced stage) is the
 // evidence. Technologies listed but in no class are evidence of no tools.
-func (m *Model) technologies(techs []string) (evidence, bool) {
+// It appends the evidence's text to buf.
+func (m *Model) technologies(techs []string, buf, lower []byte) (sig int, pos float64, _, _ []byte, ok bool) {
 	c := &m.c
-	total := make([]float64, len(c.tech))
-	names := make([][]string, len(c.tech))
-	var other []string
+	// The class of each technology: -1 for none, -2 for a blank.
+	var clsArr [32]int32
+	cls := clsArr[:0]
+	if len(techs) > len(clsArr) {
+		cls = make([]int32, 0, len(techs))
+	}
+	var totArr [16]float64
+	var cntArr [16]int
+	total := totArr[:0]
+	if len(c.tech) <= len(totArr) {
+		total = totArr[:len(c.tech)]
+	} else {
+		total = make([]float64, len(c.tech))
+	}
+	count := counts(cntArr[:], len(c.tech))
+	other := 0
 	for _, t := range techs {
 		t = strings.TrimSpace(t)
 		if t == "" {
+			cls = append(cls, -2)
 			continue
 		}
-		lt := strings.ToLower(t)
-		i := slices.IndexFunc(c.tech, func(cl class) bool { return matchAny(lt, cl.keywords) })
+		lower = appendLower(lower[:0], t)
+		i := c.techM.classOf(lower)
+		cls = append(cls, int32(i))
 		if i < 0 {
-			other = append(other, t)
+			other++
 			continue
 		}
 		total[i] += c.tech[i].strength
-		names[i] = append(names[i], t)
+		count[i]++
 	}
 	best := -1
 	for i := range c.tech {
@@ -459,69 +540,196 @@ func (m *Model) technologies(techs []string) (evidence, bool) {
 			best = i
 		}
 	}
+	buf = append(buf, "technologies "...)
 	if best < 0 {
-		if len(other) == 0 {
-			return evidence{}, false
+		if other == 0 {
+			return 0, 0, buf[:len(buf)-len("technologies ")], lower, false
 		}
-		return evidence{signal: SignalNoTools, pos: float64(c.noTools),
-			text: "technologies " + list(other) + ": none in the table for the problem"}, true
+		buf = appendList(buf, techs, cls, -1, other)
+		buf = append(buf, ": none in the table for the problem"...)
+		return sigNoTools, float64(c.noTools), buf, lower, true
 	}
-	text := "technologies " + list(names[best]) + " (" + c.tech[best].name + ")"
-	var also []string
+	buf = appendList(buf, techs, cls, best, count[best])
+	buf = append(buf, " ("...)
+	buf = append(buf, c.tech[best].name...)
+	buf = append(buf, ')')
+	also := false
 	for i := range c.tech {
-		if i != best && len(names[i]) > 0 {
-			also = append(also, list(names[i])+" ("+c.tech[i].name+")")
+		if i != best && count[i] > 0 {
+			if also {
+				buf = append(buf, ", "...)
+			} else {
+				buf = append(buf, "; also "...)
+				also = true
+			}
+			buf = appendList(buf, techs, cls, i, count[i])
+			buf = append(buf, " ("...)
+			buf = append(buf, c.tech[i].name...)
+			buf = append(buf, ')')
 		}
 	}
-	if len(also) > 0 {
-		text += "; also " + strings.Join(also, ", ")
-	}
-	return evidence{signal: SignalTechnologies, pos: float64(c.tech[best].pos), text: text}, true
+	return sigTechnologies, float64(c.tech[best].pos), buf, lower, true
 }
 
-// topics classifies the events of the given kinds by the first class whose
-// keyword their Topic or Text contains; it returns the mean position of the
-// matching events, their number and a summary ("3 advanced, 1 beginner").
-func (m *Model) topics(events []segment.Event, kinds map[string]bool, classes []class) (float64, int, string) {
-	if len(classes) == 0 {
-		return 0, 0, ""
-	}
-	counts := make([]int, len(classes))
-	n := 0
-	var sum float64
-	for _, e := range events {
-		if !kinds[e.Kind] || e.Topic == "" && e.Text == "" {
+// appendList appends the n technologies of class want (trimmed), at most
+// 4, with the number of the rest.
+func appendList(buf []byte, techs []string, cls []int32, want, n int) []byte {
+	k := 0
+	for i, t := range techs {
+		if int(cls[i]) != want {
 			continue
 		}
-		topic, text := strings.ToLower(e.Topic), strings.ToLower(e.Text)
-		i := slices.IndexFunc(classes, func(cl class) bool { return matchAny(topic, cl.keywords) || matchAny(text, cl.keywords) })
-		if i < 0 {
-			continue
+		if k == 4 {
+			break
 		}
-		counts[i]++
-		sum += float64(classes[i].pos)
-		n++
-	}
-	if n == 0 {
-		return 0, 0, ""
-	}
-	order := make([]int, len(classes))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return counts[b] - counts[a] })
-	var parts []string
-	for _, i := range order {
-		if counts[i] > 0 {
-			parts = append(parts, strconv.Itoa(counts[i])+" "+classes[i].name)
+		if k > 0 {
+			buf = append(buf, ", "...)
 		}
+		buf = append(buf, strings.TrimSpace(t)...)
+		k++
 	}
-	return sum / float64(n), n, strings.Join(parts, ", ")
+	if n > 4 {
+		buf = append(buf, " and "...)
+		buf = strconv.AppendInt(buf, int64(n-4), 10)
+		buf = append(buf, " more"...)
+	}
+	return buf
 }
 
-// inBand returns the position of the band holding v, and the band as text
-// (" < 10", " ≥ 250", ", 10 to under 50"); 0 when no band holds it.
-func inBand(bands []band, v float64) (int, string) {
+// events gathers the evidence of the content read, the support questions
+// and the buying activity. An event of a content or ticket kind counts for
+// the first class of the table whose keyword its Topic or Text contains;
+// the evidence's position is the mean position of the matching events, and
+// its text a summary ("3 advanced, 1 beginner"). Buying activity has its
+// full weight at the first event.
+func (m *Model) events(events []segment.Event, ev []evidence, buf, lower []byte) ([]evidence, []byte, []byte) {
+	c := &m.c
+	w := &c.weights
+	doContent := w[sigContent] > 0 && len(c.content) > 0
+	doTickets := w[sigTickets] > 0 && len(c.tickets) > 0
+	doActivity := w[sigActivity] > 0 && len(c.activity) > 0
+	if !doContent && !doTickets && !doActivity {
+		return ev, buf, lower
+	}
+	var ccArr, tcArr, acArr [16]int
+	cc, tc, ac := counts(ccArr[:], len(c.content)), counts(tcArr[:], len(c.tickets)), counts(acArr[:], len(c.activity))
+	var cn, tn, an int
+	var csum, tsum, asum float64
+	// The classes of the last few topic and text pairs: accounts repeat
+	// them (the same support question, the same page), and comparing
+	// strings costs less than lower-casing and matching them again.
+	var memo [8]struct {
+		topic, text      string
+		content, tickets int // class, -1 for none, -2 for not looked for
+	}
+	nMemo := 0
+	for i := range events {
+		e := &events[i]
+		ki, ok := c.kinds[e.Kind]
+		if !ok {
+			continue
+		}
+		content, ticket := doContent && ki.content, doTickets && ki.ticket
+		if (content || ticket) && (e.Topic != "" || e.Text != "") {
+			k := 0
+			for k < min(nMemo, len(memo)) && (memo[k].topic != e.Topic || memo[k].text != e.Text ||
+				content && memo[k].content == -2 || ticket && memo[k].tickets == -2) {
+				k++
+			}
+			if k == min(nMemo, len(memo)) {
+				k = nMemo % len(memo)
+				nMemo++
+				lower = appendLower(lower[:0], e.Topic)
+				split := len(lower)
+				lower = appendLower(lower, e.Text)
+				topic, text := lower[:split], lower[split:]
+				memo[k].topic, memo[k].text, memo[k].content, memo[k].tickets = e.Topic, e.Text, -2, -2
+				if content {
+					memo[k].content = c.contentM.classOf2(topic, text)
+				}
+				if ticket {
+					memo[k].tickets = c.ticketsM.classOf2(topic, text)
+				}
+			}
+			if j := memo[k].content; content && j >= 0 {
+				cc[j]++
+				csum += float64(c.content[j].pos)
+				cn++
+			}
+			if j := memo[k].tickets; ticket && j >= 0 {
+				tc[j]++
+				tsum += float64(c.tickets[j].pos)
+				tn++
+			}
+		}
+		if doActivity && ki.activity >= 0 {
+			ac[ki.activity]++
+			asum += float64(c.activity[ki.activity].pos)
+			an++
+		}
+	}
+	if cn > 0 {
+		from := len(buf)
+		buf = append(buf, "content read: "...)
+		buf = appendTopics(buf, cc, c.content)
+		if cn == 1 {
+			buf = append(buf, " topic"...)
+		} else {
+			buf = append(buf, " topics"...)
+		}
+		ev, buf = add(ev, buf, sigContent, csum/float64(cn), w[sigContent]*m.saturate(cn), from)
+	}
+	if tn > 0 {
+		from := len(buf)
+		buf = append(buf, "support questions: "...)
+		buf = appendTopics(buf, tc, c.tickets)
+		ev, buf = add(ev, buf, sigTickets, tsum/float64(tn), w[sigTickets]*m.saturate(tn), from)
+	}
+	if an > 0 {
+		from := len(buf)
+		buf = append(buf, "activity: "...)
+		first := true
+		for k, act := range c.activity {
+			if ac[k] > 0 {
+				if !first {
+					buf = append(buf, ", "...)
+				}
+				first = false
+				buf = appendPlural(buf, ac[k], act.label)
+			}
+		}
+		ev, buf = add(ev, buf, sigActivity, asum/float64(an), w[sigActivity], from)
+	}
+	return ev, buf, lower
+}
+
+// appendTopics appends the classes with events, the most first (ties:
+// table order), as "3 advanced, 1 beginner"; it zeroes counts.
+func appendTopics(buf []byte, counts []int, classes []class) []byte {
+	for first := true; ; first = false {
+		top := -1
+		for i, n := range counts {
+			if n > 0 && (top < 0 || n > counts[top]) {
+				top = i
+			}
+		}
+		if top < 0 {
+			return buf
+		}
+		if !first {
+			buf = append(buf, ", "...)
+		}
+		buf = strconv.AppendInt(buf, int64(counts[top]), 10)
+		buf = append(buf, ' ')
+		buf = append(buf, classes[top].name...)
+		counts[top] = 0
+	}
+}
+
+// appendBand returns the position of the band holding v, and appends the
+// band as text (" < 10", " ≥ 250", ", 10 to under 50"); 0 when no band
+// holds it.
+func appendBand(buf []byte, bands []band, v float64) (int, []byte) {
 	i := -1
 	for j, b := range bands {
 		if v >= b.from {
@@ -530,19 +738,22 @@ func inBand(bands []band, v float64) (int, string) {
 	}
 	switch {
 	case i < 0:
-		return 0, ""
+		return 0, buf
 	case len(bands) == 1:
-		return bands[0].pos, ""
+		return bands[0].pos, buf
 	case i == 0:
-		return bands[0].pos, " < " + num(bands[1].from)
+		return bands[0].pos, appendNum(append(buf, " < "...), bands[1].from)
 	case i == len(bands)-1:
-		return bands[i].pos, " ≥ " + num(bands[i].from)
+		return bands[i].pos, appendNum(append(buf, " ≥ "...), bands[i].from)
 	}
-	return bands[i].pos, ", " + num(bands[i].from) + " to under " + num(bands[i+1].from)
+	buf = appendNum(append(buf, ", "...), bands[i].from)
+	return bands[i].pos, appendNum(append(buf, " to under "...), bands[i+1].from)
 }
 
-// decide combines the evidence into an assignment.
-func (m *Model) decide(id string, ev []evidence) segment.Assignment {
+// decide combines the evidence, whose texts are in facts, into an
+// assignment; it writes the reason texts to out, then makes them one
+// string.
+func (m *Model) decide(id string, ev []evidence, facts, out []byte) segment.Assignment {
 	c, cfg := &m.c, &m.Config
 	var total, mean float64
 	for _, e := range ev {
@@ -555,26 +766,50 @@ func (m *Model) decide(id string, ev []evidence) segment.Assignment {
 		as.Scores = map[string]float64{"evidence": 0, "level": 0}
 		as.Reasons = []segment.Reason{
 			{Text: "no evidence: no technologies, survey answers, classified events, size or age", Field: "evidence"},
-			{Text: "message: " + UnknownGuidance, Field: "guidance"},
+			{Text: c.messages[c.n], Field: "guidance"},
 		}
 		return as
 	}
 	mean /= total
 	maturity := (mean - 1) / float64(c.n-1)
+	// ends[i] is the end in out of reason i's text, or -1 for a fixed text.
+	var ends [len(signalOrder) + 3]int
+	var orderArr [len(signalOrder)]int
+	var keysArr [len(signalOrder)]float64
+	order := orderArr[:len(ev)]
 	if total < cfg.MinWeight {
 		as.Segment = c.segments[c.n]
 		as.Scores = map[string]float64{"evidence": total, "level": 0, "maturity": maturity}
-		as.Reasons = append(as.Reasons, segment.Reason{
-			Text:  fmt.Sprintf("too little evidence: weight %s of the %s needed", num(total), num(cfg.MinWeight)),
-			Field: "evidence",
-		})
-		for _, e := range sortEvidence(ev, nil) {
-			as.Reasons = append(as.Reasons, segment.Reason{Text: e.text + " → " + m.stageName(e.pos), Field: e.signal})
+		rs := make([]segment.Reason, 0, len(ev)+2)
+		out = append(out, "too little evidence: weight "...)
+		out = appendNum(out, total)
+		out = append(out, " of the "...)
+		out = appendNum(out, cfg.MinWeight)
+		out = append(out, " needed"...)
+		ends[len(rs)] = len(out)
+		rs = append(rs, segment.Reason{Field: "evidence"})
+		sortEvidence(order, ev, nil)
+		for _, i := range order {
+			e := &ev[i]
+			out = append(out, facts[e.from:e.to]...)
+			out = append(out, " → "...)
+			out = append(out, m.stageName(e.pos)...)
+			ends[len(rs)] = len(out)
+			rs = append(rs, segment.Reason{Field: signalOrder[e.sig]})
 		}
-		as.Reasons = append(as.Reasons, segment.Reason{Text: "message: " + UnknownGuidance, Field: "guidance"})
+		ends[len(rs)] = -1
+		rs = append(rs, segment.Reason{Text: c.messages[c.n], Field: "guidance"})
+		as.Reasons = texts(rs, ends[:], out)
 		return as
 	}
-	votes := m.votes(ev)
+	var vArr [16]float64
+	votes := vArr[:0]
+	if c.n+1 <= len(vArr) {
+		votes = vArr[:c.n+1]
+	} else {
+		votes = make([]float64, c.n+1)
+	}
+	m.votes(votes, ev)
 	best := 1
 	for s := 2; s <= c.n; s++ {
 		switch {
@@ -584,109 +819,172 @@ func (m *Model) decide(id string, ev []evidence) segment.Assignment {
 			best = s
 		}
 	}
-	var learned *segment.Reason
+	rs := make([]segment.Reason, 0, len(ev)+3)
 	rank := 0
 	if len(m.Clusters) > 0 {
-		row := make([]float64, c.n)
+		var rowArr [16]float64
+		row := rowArr[:0]
+		if c.n <= len(rowArr) {
+			row = rowArr[:c.n]
+		} else {
+			row = make([]float64, c.n)
+		}
 		for s := range row {
 			row[s] = votes[s+1] / total
 		}
 		rank, _ = c.km.Predict(row)
 		cl := &m.Clusters[rank]
 		best = cl.Level
-		learned = &segment.Reason{
-			Text: fmt.Sprintf("learned: nearest cluster %d of %d by maturity (index %.2f) → %s",
-				rank+1, len(m.Clusters), cl.Maturity, cfg.Stages[best-1].Name),
-			Field: "cluster",
-		}
+		out = append(out, "learned: nearest cluster "...)
+		out = strconv.AppendInt(out, int64(rank+1), 10)
+		out = append(out, " of "...)
+		out = strconv.AppendInt(out, int64(len(m.Clusters)), 10)
+		out = append(out, " by maturity (index "...)
+		out = strconv.AppendFloat(out, cl.Maturity, 'f', 2, 64)
+		out = append(out, ") → "...)
+		out = append(out, cfg.Stages[best-1].Name...)
+		ends[len(rs)] = len(out)
+		rs = append(rs, segment.Reason{Field: "cluster"})
 	}
 	support := votes[best] / total
 	var conflict float64
-	var against []evidence
+	against := false
 	for _, e := range ev {
 		if math.Abs(e.pos-float64(best)) >= float64(cfg.ConflictGap) {
 			conflict += e.weight
-			against = append(against, e)
+			against = true
 		}
 	}
 	conflict /= total
 	as.Segment = c.segments[best-1]
 	as.Score = clamp01(support * math.Min(1, total/cfg.FullWeight))
-	as.Scores = map[string]float64{
-		"maturity": clamp01(maturity),
-		"conflict": clamp01(conflict),
-		"support":  clamp01(support),
-		"evidence": total,
-		"level":    float64(best),
+	nScores := 5
+	if len(m.Clusters) > 0 {
+		nScores = 6
 	}
-	if learned != nil {
+	as.Scores = make(map[string]float64, nScores)
+	as.Scores["maturity"] = clamp01(maturity)
+	as.Scores["conflict"] = clamp01(conflict)
+	as.Scores["support"] = clamp01(support)
+	as.Scores["evidence"] = total
+	as.Scores["level"] = float64(best)
+	if len(m.Clusters) > 0 {
 		as.Scores["cluster"] = float64(rank + 1)
-		as.Reasons = append(as.Reasons, *learned)
 	}
-	for _, e := range sortEvidence(ev, func(e evidence) float64 { return e.weight * kernel(e.pos, best) }) {
+	keys := keysArr[:len(ev)]
+	for i, e := range ev {
+		keys[i] = e.weight * kernel(e.pos, best)
+	}
+	sortEvidence(order, ev, keys)
+	for _, i := range order {
+		e := &ev[i]
 		k := kernel(e.pos, best)
-		text := e.text + " → " + m.stageName(e.pos)
+		out = append(out, facts[e.from:e.to]...)
+		out = append(out, " → "...)
+		out = append(out, m.stageName(e.pos)...)
 		if d := e.pos - float64(best); math.Abs(d) >= float64(cfg.ConflictGap) {
-			text += " (contradicts: " + direction(d) + ")"
+			out = append(out, " (contradicts: "...)
+			out = appendDirection(out, d)
+			out = append(out, ')')
 		}
-		as.Reasons = append(as.Reasons, segment.Reason{Text: text, Field: e.signal, Effect: round6(e.weight * (2*k - 1) / total)})
+		ends[len(rs)] = len(out)
+		rs = append(rs, segment.Reason{Field: signalOrder[e.sig], Effect: round6(e.weight * (2*k - 1) / total)})
 	}
-	if len(against) > 0 {
-		var who []string
-		for _, e := range against {
-			who = append(who, e.signal+" "+direction(e.pos-float64(best)))
+	if against {
+		out = append(out, "contradictory evidence ("...)
+		out = appendPercent(out, conflict)
+		out = append(out, " of the weight): "...)
+		first := true
+		for _, e := range ev {
+			if d := e.pos - float64(best); math.Abs(d) >= float64(cfg.ConflictGap) {
+				if !first {
+					out = append(out, ", "...)
+				}
+				first = false
+				out = append(out, signalOrder[e.sig]...)
+				out = append(out, ' ')
+				out = appendDirection(out, d)
+			}
 		}
-		as.Reasons = append(as.Reasons, segment.Reason{
-			Text: fmt.Sprintf("contradictory evidence (%s of the weight): %s %s",
-				percent(conflict), strings.Join(who, ", "), cfg.Stages[best-1].Name),
-			Field: "conflict",
-		})
+		out = append(out, ' ')
+		out = append(out, cfg.Stages[best-1].Name...)
+		ends[len(rs)] = len(out)
+		rs = append(rs, segment.Reason{Field: "conflict"})
 	}
-	if g := cfg.Stages[best-1].Guidance; g != "" {
-		as.Reasons = append(as.Reasons, segment.Reason{Text: "message: " + g, Field: "guidance"})
+	if cfg.Stages[best-1].Guidance != "" {
+		ends[len(rs)] = -1
+		rs = append(rs, segment.Reason{Text: c.messages[best-1], Field: "guidance"})
 	}
+	as.Reasons = texts(rs, ends[:], out)
 	return as
 }
 
-// votes returns each stage's weighted votes (index 1 to n): each piece of
-// evidence votes for the stages within one step of its position, in
+// texts sets the Text of each reason i with ends[i] ≥ 0 to its part of
+// out, cut from one string.
+func texts(rs []segment.Reason, ends []int, out []byte) []segment.Reason {
+	s := string(out)
+	from := 0
+	for i := range rs {
+		if ends[i] >= 0 {
+			rs[i].Text = s[from:ends[i]]
+			from = ends[i]
+		}
+	}
+	return rs
+}
+
+// votes sets v[s] to stage s's weighted votes (s from 1 to n): each piece
+// of evidence votes for the stages within one step of its position, in
 // proportion to closeness, so that its votes sum to its weight.
-func (m *Model) votes(ev []evidence) []float64 {
-	v := make([]float64, m.c.n+1)
+func (m *Model) votes(v []float64, ev []evidence) {
+	clear(v)
 	for _, e := range ev {
 		for s := 1; s <= m.c.n; s++ {
 			v[s] += e.weight * kernel(e.pos, s)
 		}
 	}
-	return v
 }
 
 // kernel is the share of a vote at position p that goes to stage s: 1 at
 // the stage, falling linearly to 0 one stage away.
-func kernel(p float64, s int) float64 { return math.Max(0, 1-math.Abs(p-float64(s))) }
+// It is math.Max(0, 1-|p-s|) without the call: 1-|p-s| is never -0.
+func kernel(p float64, s int) float64 {
+	k := 1 - math.Abs(p-float64(s))
+	if k < 0 {
+		return 0
+	}
+	return k
+}
 
-// sortEvidence orders the evidence by key, then weight, descending, then by
-// signal in the order of [Signals]; it copies ev.
-func sortEvidence(ev []evidence, key func(evidence) float64) []evidence {
-	out := slices.Clone(ev)
-	slices.SortStableFunc(out, func(a, b evidence) int {
-		if key != nil {
-			if ka, kb := key(a), key(b); ka != kb {
+// sortEvidence sets order to the indices of ev sorted by keys (when not
+// nil), then weight, descending, then by signal in the order of
+// [Signals]; the sort is stable.
+func sortEvidence(order []int, ev []evidence, keys []float64) {
+	cmp := func(a, b int) int {
+		if keys != nil {
+			if ka, kb := keys[a], keys[b]; ka != kb {
 				if ka > kb {
 					return -1
 				}
 				return 1
 			}
 		}
-		if a.weight != b.weight {
-			if a.weight > b.weight {
+		if ea, eb := &ev[a], &ev[b]; ea.weight != eb.weight {
+			if ea.weight > eb.weight {
 				return -1
 			}
 			return 1
 		}
-		return slices.Index(signals, a.signal) - slices.Index(signals, b.signal)
-	})
-	return out
+		return ev[a].sig - ev[b].sig
+	}
+	for i := range order {
+		order[i] = i
+	}
+	for i := 1; i < len(order); i++ {
+		for j := i; j > 0 && cmp(order[j], order[j-1]) < 0; j-- {
+			order[j], order[j-1] = order[j-1], order[j]
+		}
+	}
 }
 
 // stageName names the stage nearest position p.
@@ -696,97 +994,81 @@ func (m *Model) stageName(p float64) string {
 	return m.Config.Stages[i].Name
 }
 
-// matchAny reports whether text (lower case) contains one of the keywords
-// as a whole word.
-func matchAny(text string, keywords []string) bool {
-	for _, kw := range keywords {
-		if containsWord(text, kw) {
-			return true
-		}
+// clamp01 is math.Max(0, math.Min(1, v)) without the calls: NaN stays
+// NaN, and -0 becomes 0.
+func clamp01(v float64) float64 {
+	switch {
+	case v != v:
+		return v
+	case v >= 1:
+		return 1
+	case v <= 0:
+		return 0
 	}
-	return false
+	return v
 }
-
-// containsWord reports whether kw occurs in s with no letter or digit
-// right before or after it.
-func containsWord(s, kw string) bool {
-	if kw == "" {
-		return false
-	}
-	for off := 0; off <= len(s)-len(kw); {
-		i := strings.Index(s[off:], kw)
-		if i < 0 {
-			return false
-		}
-		i += off
-		j := i + len(kw)
-		before, _ := utf8.DecodeLastRuneInString(s[:i])
-		after, _ := utf8.DecodeRuneInString(s[j:])
-		if (i == 0 || !isWordRune(before)) && (j == len(s) || !isWordRune(after)) {
-			return true
-		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		off = i + size
-	}
-	return false
-}
-
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
 
 func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
 
 // num formats a number for a reason: thousands separated, at most two
 // decimals ("1,200", "2.5").
-func num(v float64) string {
+func num(v float64) string { return string(appendNum(nil, v)) }
+
+// appendNum appends v as [num] formats it.
+func appendNum(buf []byte, v float64) []byte {
 	if v != math.Trunc(v) || math.Abs(v) >= 1e15 {
-		s := strconv.FormatFloat(v, 'f', 2, 64)
-		return strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	s := strconv.FormatInt(int64(math.Abs(v)), 10)
-	var b strings.Builder
-	if v < 0 {
-		b.WriteByte('-')
-	}
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
+		start := len(buf)
+		buf = strconv.AppendFloat(buf, v, 'f', 2, 64)
+		for len(buf) > start && buf[len(buf)-1] == '0' {
+			buf = buf[:len(buf)-1]
 		}
-		b.WriteRune(r)
+		for len(buf) > start && buf[len(buf)-1] == '.' {
+			buf = buf[:len(buf)-1]
+		}
+		return buf
 	}
-	return b.String()
+	var digits [24]byte
+	s := strconv.AppendInt(digits[:0], int64(math.Abs(v)), 10)
+	if v < 0 {
+		buf = append(buf, '-')
+	}
+	for i, d := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, d)
+	}
+	return buf
 }
 
-func percent(v float64) string { return strconv.Itoa(int(math.Round(v*100))) + "%" }
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return strconv.Itoa(n) + " " + unit + "s"
+// appendPercent appends v as a whole percentage ("40%").
+func appendPercent(buf []byte, v float64) []byte {
+	return append(strconv.AppendInt(buf, int64(int(math.Round(v*100))), 10), '%')
 }
 
-// direction says how far and which way a position lies from the stage
-// chosen: "3 stages below".
-func direction(d float64) string {
-	if d > 0 {
-		return steps(d) + " above"
+// appendPlural appends "1 unit" or "n units".
+func appendPlural(buf []byte, n int, unit string) []byte {
+	buf = strconv.AppendInt(buf, int64(n), 10)
+	buf = append(buf, ' ')
+	buf = append(buf, unit...)
+	if n != 1 {
+		buf = append(buf, 's')
 	}
-	return steps(-d) + " below"
+	return buf
 }
 
-func steps(d float64) string {
+// appendDirection appends how far and which way a position lies from the
+// stage chosen: "3 stages below".
+func appendDirection(buf []byte, d float64) []byte {
+	word := " above"
+	if d <= 0 {
+		d, word = -d, " below"
+	}
 	if d == math.Trunc(d) {
-		return plural(int(d), "stage")
+		buf = appendPlural(buf, int(d), "stage")
+	} else {
+		buf = strconv.AppendFloat(buf, d, 'f', 1, 64)
+		buf = append(buf, " stages"...)
 	}
-	return strconv.FormatFloat(d, 'f', 1, 64) + " stages"
-}
-
-// list joins names, at most 4, with the number of the rest.
-func list(names []string) string {
-	if len(names) <= 4 {
-		return strings.Join(names, ", ")
-	}
-	return strings.Join(names[:4], ", ") + fmt.Sprintf(" and %d more", len(names)-4)
+	return append(buf, word...)
 }
