@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,7 +31,6 @@ type batchItem struct {
 	line    []byte // the line, trimmed; nil for a blank line
 	tooLong bool
 	out     []byte
-	enc     bytes.Buffer
 	bad     bool
 }
 
@@ -204,12 +204,19 @@ func (s *service) assignLine(r *http.Request, l *loaded, it *batchItem) {
 		}
 		var as segment.Assignment
 		if as, e = s.assignOne(l, &a); e == nil {
-			it.enc.Reset()
-			enc := json.NewEncoder(&it.enc)
-			enc.SetEscapeHTML(false)
-			err := enc.Encode(&assignResponse{Line: it.row, Model: l.id, Assignment: as})
+			// {"line":N,"model":"…", then the assignment's fields: the
+			// JSON of assignResponse, written without reflection.
+			b := append(it.out[:0], `{"line":`...)
+			b = strconv.AppendInt(b, int64(it.row), 10)
+			b = append(b, `,"model":`...)
+			b = strconv.AppendQuote(b, l.id)
+			b = append(b, ',')
+			mark := len(b)
+			as = answer(as)
+			b, err := segment.AppendAssignmentJSON(b, &as)
 			if err == nil {
-				it.out = it.enc.Bytes()
+				copy(b[mark:], b[mark+1:]) // drop the assignment's own "{"
+				it.out = append(b[:len(b)-1], '\n')
 				return
 			}
 			e = &apiError{status: http.StatusInternalServerError, Error: "encoding the answer: " + err.Error(), AccountID: a.ID}
@@ -223,17 +230,13 @@ func (s *service) assignLine(r *http.Request, l *loaded, it *batchItem) {
 	it.bad = true
 }
 
-// decodeLine decodes one batch line strictly into a and validates it. A
-// line that does not decode, or whose account is not valid, is read again
-// by strata's JSON Lines reader, whose error names the line's bad field by
-// its path.
+// decodeLine decodes one batch line strictly into a and validates it,
+// with strata's JSON decoder. A line that does not decode, or whose account
+// is not valid, is read again by strata's JSON Lines reader, so that its
+// error is the one the reader gives, naming the bad field by its path.
 func decodeLine(line []byte, a *segment.Account) error {
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(a); err == nil {
-		if _, terr := dec.Token(); terr == io.EOF && a.Validate() == nil {
-			return nil
-		}
+	if segment.DecodeAccountJSON(line, a) == nil && a.Validate() == nil {
+		return nil
 	}
 	*a = segment.Account{}
 	rd, err := segment.NewJSONLReader(bytes.NewReader(line), segment.JSONLOptions{MaxLineBytes: len(line) + 1})

@@ -127,12 +127,12 @@ func (s *service) load() (*loaded, error) {
 			return nil, fmt.Errorf("model %s refuses canary account %q: %w", l.id, s.canaries[i].ID, err)
 		}
 		if i == 0 {
-			l.bare = assignResponse{Model: l.id, Assignment: as}
+			l.bare = assignResponse{Model: l.id, Assignment: answer(as)}
 			lean := leanAccount(s.canaries[0])
 			if as, err = m.Assign(&lean); err != nil {
 				return nil, fmt.Errorf("model %s refuses canary account %q without histories: %w", l.id, lean.ID, err)
 			}
-			l.bareLean = assignResponse{Model: l.id, Assignment: as}
+			l.bareLean = assignResponse{Model: l.id, Assignment: answer(as)}
 		}
 	}
 	if l.segments, err = json.Marshal(struct {
@@ -163,6 +163,16 @@ func (s *service) reload(source string) error {
 
 // assignResponse is the answer for one account: the model that made it and
 // the assignment, whose Parts hold each layer's.
+// answer is the assignment as the service answers it: a layered
+// assignment's scores and reasons are those of its parts, so they are sent
+// once, with each part, and not again at the top.
+func answer(as segment.Assignment) segment.Assignment {
+	if len(as.Parts) > 0 {
+		as.Scores, as.Reasons = nil, nil
+	}
+	return as
+}
+
 type assignResponse struct {
 	Line  int    `json:"line,omitempty"`
 	Model string `json:"model"`
@@ -348,7 +358,7 @@ func (s *service) assign(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, e)
 		return
 	}
-	s.writeResponse(w, r, &assignResponse{Model: l.id, Assignment: as})
+	s.writeResponse(w, r, &assignResponse{Model: l.id, Assignment: answer(as)})
 }
 
 // bare is the baseline for measuring: it reads and decodes the request as

@@ -133,7 +133,8 @@ func TestAssign(t *testing.T) {
 		assert.Equal(t, methods[i].name, p.Segment.Method, "layer %d", i+1)
 		assert.NotEmpty(t, p.Reasons, "layer %d has reasons", i+1)
 	}
-	assert.NotEmpty(t, got.Reasons)
+	assert.Empty(t, got.Reasons, "the reasons come with each layer, not again at the top")
+	assert.Empty(t, got.Scores, "the scores come with each layer, not again at the top")
 
 	// The same account assigned in the program gives the same answer.
 	var a segment.Account
