@@ -380,35 +380,58 @@ func (p *Pipeline) TransformRow(dst, row []float64) error {
 	return p.transformRow(dst, row, -1)
 }
 
+// TransformValue transforms value v of input column j as TransformRow
+// does: it returns output column j's value and whether v was missing (the
+// value of the column's indicator, if it has one). It is pure,
+// allocation-free and safe for concurrent use; errors name the column.
+// With it a caller can transform only some columns, or keep the outputs of
+// values it sees often.
+func (p *Pipeline) TransformValue(j int, v float64) (float64, bool, error) {
+	if j < 0 || j >= len(p.Columns) {
+		return 0, false, fmt.Errorf("cluster: pipeline: column %d of %d: %w", j, len(p.Columns), ErrInvalidInput)
+	}
+	return p.value(j, v, -1)
+}
+
+// value transforms value v of column j; i is the row index for error
+// messages, or −1.
+func (p *Pipeline) value(j int, v float64, i int) (float64, bool, error) {
+	c := &p.Columns[j]
+	raw := v
+	missing := false
+	if math.IsNaN(v) {
+		if c.Impute == ImputeNone {
+			return 0, false, ppBadValue(i, j, ppColumnName(c.Name, j), v, "missing (NaN) without an Impute strategy")
+		}
+		v, missing = c.Fill, true
+	} else if math.IsInf(v, 0) {
+		return 0, false, ppBadValue(i, j, ppColumnName(c.Name, j), v, "not finite")
+	}
+	if c.Log != LogNone {
+		lv, ok := ppLog(c.Log, v)
+		if !ok {
+			return 0, false, ppBadValue(i, j, ppColumnName(c.Name, j), v, "has no logarithm (log1p needs values above −1)")
+		}
+		v = lv
+	}
+	v = (v - c.Center) / c.Divisor
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, false, ppBadValue(i, j, ppColumnName(c.Name, j), raw, "overflows when scaled")
+	}
+	return v, missing, nil
+}
+
 // transformRow does the work of TransformRow; i is the row index for error
 // messages, or −1.
 func (p *Pipeline) transformRow(dst, row []float64, i int) error {
 	ind := len(p.Columns)
 	for j := range p.Columns {
-		c := &p.Columns[j]
-		v := row[j]
-		missing := false
-		if math.IsNaN(v) {
-			if c.Impute == ImputeNone {
-				return ppBadValue(i, j, ppColumnName(c.Name, j), v, "missing (NaN) without an Impute strategy")
-			}
-			v, missing = c.Fill, true
-		} else if math.IsInf(v, 0) {
-			return ppBadValue(i, j, ppColumnName(c.Name, j), v, "not finite")
-		}
-		if c.Log != LogNone {
-			lv, ok := ppLog(c.Log, v)
-			if !ok {
-				return ppBadValue(i, j, ppColumnName(c.Name, j), v, "has no logarithm (log1p needs values above −1)")
-			}
-			v = lv
-		}
-		v = (v - c.Center) / c.Divisor
-		if math.IsInf(v, 0) || math.IsNaN(v) {
-			return ppBadValue(i, j, ppColumnName(c.Name, j), row[j], "overflows when scaled")
+		v, missing, err := p.value(j, row[j], i)
+		if err != nil {
+			return err
 		}
 		dst[j] = v
-		if c.Indicator {
+		if p.Columns[j].Indicator {
 			if missing {
 				dst[ind] = 1
 			} else {

@@ -199,25 +199,35 @@ func (o *OneHot) TransformRow(dst []float64, row []string) error {
 	return nil
 }
 
-// encode writes column j's indicators for level lv into dst and returns
-// their number; i is the row for error messages, or −1.
-func (o *OneHot) encode(dst []float64, j int, lv string, i int) (int, error) {
+// HotIndex returns where, among column j's output columns (counted from
+// 0), TransformRow sets the 1 for level lv: the level's own column, or the
+// other column for a grouped or unseen level; −1 when it sets none (a
+// missing value, or an unseen level with UnseenZero). An unseen level with
+// UnseenError is an error wrapping [ErrInvalidInput]. It lets a caller that
+// needs only the encoding's non-zero entries (a linear model's score)
+// skip the zeros; it is pure, allocation-free and safe for concurrent use.
+func (o *OneHot) HotIndex(j int, lv string) (int, error) {
+	if j < 0 || j >= len(o.Columns) {
+		return 0, fmt.Errorf("cluster: one-hot: column %d of %d: %w", j, len(o.Columns), ErrInvalidInput)
+	}
+	return o.hot(j, lv, -1)
+}
+
+// hot is HotIndex; i is the row for error messages, or −1.
+func (o *OneHot) hot(j int, lv string, i int) (int, error) {
 	c := &o.Columns[j]
+	if lv == "" {
+		return -1, nil
+	}
+	if k, found := slices.BinarySearch(c.Levels, lv); found {
+		return k, nil
+	}
 	w := len(c.Levels)
 	if c.Other {
 		w++
 	}
-	clear(dst[:w])
-	if lv == "" {
-		return w, nil
-	}
-	if k, found := slices.BinarySearch(c.Levels, lv); found {
-		dst[k] = 1
-		return w, nil
-	}
 	if _, grouped := slices.BinarySearch(c.Grouped, lv); grouped {
-		dst[w-1] = 1
-		return w, nil
+		return w - 1, nil
 	}
 	switch o.Config.Unseen {
 	case UnseenError:
@@ -227,7 +237,26 @@ func (o *OneHot) encode(dst []float64, j int, lv string, i int) (int, error) {
 		}
 		return 0, fmt.Errorf("cluster: one-hot: %scolumn %d %q: level %q was not seen when fitting: %w", where, j, c.Name, lv, ErrInvalidInput)
 	case UnseenOther:
-		dst[w-1] = 1
+		return w - 1, nil
+	}
+	return -1, nil
+}
+
+// encode writes column j's indicators for level lv into dst and returns
+// their number; i is the row for error messages, or −1.
+func (o *OneHot) encode(dst []float64, j int, lv string, i int) (int, error) {
+	c := &o.Columns[j]
+	w := len(c.Levels)
+	if c.Other {
+		w++
+	}
+	clear(dst[:w])
+	k, err := o.hot(j, lv, i)
+	if err != nil {
+		return 0, err
+	}
+	if k >= 0 {
+		dst[k] = 1
 	}
 	return w, nil
 }

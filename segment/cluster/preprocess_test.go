@@ -2,7 +2,9 @@ package cluster
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 
@@ -231,6 +233,46 @@ func TestPipelineErrors(t *testing.T) {
 	assert.Equal(t, "median", ImputeMedian.String())
 }
 
+// TransformValue gives, column by column, what TransformRow gives, and
+// the same errors.
+func TestPipelineTransformValue(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	x := mat.NewDense(4, 4, []float64{
+		1, 10, -3, 0,
+		2, nan, 4, 1,
+		3, 1000, nan, 1,
+		4, 50, 8, 0,
+	})
+	specs := []ColumnSpec{
+		{Name: "plain"},
+		{Name: "revenue", Impute: ImputeMedian, Indicator: true, Log: LogLog1p, Scale: ScaleStandard},
+		{Name: "profit", Impute: ImputeMean, Log: LogSignedLog1p, Scale: ScaleRobust},
+		{Name: "flag", Scale: ScaleMinMax},
+	}
+	p, err := FitPipeline(specs, x)
+	require.NoError(t, err)
+	for _, v := range []float64{0, 1, -1, -0.5, 2.5, 1e6, -1e6, nan, inf, -inf, math.MaxFloat64} {
+		for j := range specs {
+			in := []float64{1, 10, 4, 0}
+			in[j] = v
+			dst := make([]float64, p.OutputWidth())
+			rowErr := p.TransformRow(dst, in)
+			got, missing, err := p.TransformValue(j, v)
+			if rowErr != nil && strings.Contains(rowErr.Error(), fmt.Sprintf("column %d ", j)) {
+				assert.Equal(t, rowErr, err, "column %d value %v", j, v)
+				continue
+			}
+			require.NoError(t, err, "column %d value %v", j, v)
+			assert.Equal(t, math.Float64bits(dst[j]), math.Float64bits(got), "column %d value %v", j, v)
+			if j == 1 {
+				assert.Equal(t, dst[4] == 1, missing, "indicator of %v", v)
+			}
+		}
+	}
+	_, _, err = p.TransformValue(4, 1)
+	assert.ErrorIs(t, err, ErrInvalidInput, "no column 4")
+}
+
 func TestPipelineSubmatrix(t *testing.T) {
 	// A view whose stride exceeds its width is read in place, correctly.
 	big := mat.NewDense(3, 4, []float64{
@@ -315,6 +357,56 @@ func TestOneHot(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidInput, "names count")
 	assert.ErrorIs(t, oh.TransformRow(make([]float64, 6), []string{"x"}), ErrInvalidInput)
 	assert.ErrorIs(t, oh.Transform(&mat.Dense{}, cols[:1]), ErrInvalidInput)
+}
+
+// HotIndex names the column TransformRow sets to 1, for every kind of
+// level and each policy for unseen levels.
+func TestOneHotHotIndex(t *testing.T) {
+	cols := [][]string{
+		{"Energy", "Tech", "Tech", "Retail", "", "Tech", "Energy", "Mining"},
+		{"TX", "CA", "CA", "CA", "TX", "NY", "TX", "CA"},
+	}
+	levels := [][]string{
+		{"Energy", "Tech", "Retail", "Mining", "Aerospace", ""},
+		{"CA", "TX", "NY", "WA", ""},
+	}
+	for _, cfg := range []OneHotConfig{{MinCount: 2}, {Unseen: UnseenZero, MinShare: 0.2}, {Unseen: UnseenZero}, {Unseen: UnseenError, MinCount: 2}} {
+		oh, err := FitOneHot(cfg, []string{"sector", "state"}, cols)
+		require.NoError(t, err)
+		off := 0
+		for j, lvs := range levels {
+			w := len(oh.Columns[j].Levels)
+			if oh.Columns[j].Other {
+				w++
+			}
+			for _, lv := range lvs {
+				row := make([]float64, oh.Width())
+				in := []string{"Tech", "CA"}
+				in[j] = lv
+				terr := oh.TransformRow(row, in)
+				k, err := oh.HotIndex(j, lv)
+				if terr != nil {
+					assert.ErrorIs(t, err, ErrInvalidInput, "%+v %q", cfg, lv)
+					continue
+				}
+				require.NoError(t, err)
+				want := -1
+				for c, v := range row[off : off+w] {
+					if v == 1 {
+						want = c
+					}
+				}
+				assert.Equal(t, want, k, "%+v %q", cfg, lv)
+			}
+			off += w
+		}
+		_, err = oh.HotIndex(2, "x")
+		assert.ErrorIs(t, err, ErrInvalidInput, "no column 2")
+	}
+	ce, err := FitOneHot(OneHotConfig{Unseen: UnseenError}, nil, cols)
+	require.NoError(t, err)
+	_, err = ce.HotIndex(0, "Aerospace")
+	assert.ErrorContains(t, err, `column 0 "c0": level "Aerospace"`)
 }
 
 func TestEncoder(t *testing.T) {
