@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/strataseg/strata/segment"
 )
@@ -72,44 +73,58 @@ func (f *fitter) fitCrossSell(ctx context.Context, m *Model) error {
 }
 
 func (m *Model) assignCrossSell(a *segment.Account) (segment.Assignment, error) {
-	s := summarize(a, m.AsOf, m.Config.windowDays(), true)
-	type cand struct {
-		line    int
-		p       float64
-		contrib []float64
-	}
-	var cands []cand
+	pr := m.prepared()
+	s := getScratch(pr)
+	defer putScratch(s)
+	pr.look(&s.view, a, m.AsOf, m.Config.windowDays(), true)
+	// Score each line not yet bought; keep the contributions of the most
+	// likely (the first of them on a tie).
+	var best cand
 	for i, sc := range m.Lines {
-		if s.lines[sc.Target].count > 0 {
+		if s.bought(sc.Target) > 0 {
 			continue
 		}
-		p, contrib, err := sc.score(a, &s, m.AsOf)
+		p, _, err := sc.score(&pr.scorers[i], &s.view, s, s.contrib)
 		if err != nil {
 			return segment.Assignment{}, &segment.FieldError{AccountID: a.ID, Err: err}
 		}
-		cands = append(cands, cand{i, p, contrib})
+		if len(s.cands) == 0 || cmp.Compare(p, best.p) > 0 {
+			best = cand{i, p}
+			s.contrib, s.best = s.best, s.contrib
+		}
+		s.cands = append(s.cands, cand{i, p})
 	}
 	as := segment.Assignment{AccountID: a.ID}
-	if len(cands) == 0 {
+	if len(s.cands) == 0 {
 		as.Segment = m.Segs[len(m.Segs)-1]
 		as.Reasons = []segment.Reason{{Text: "has bought every product line with a model"}}
 		return as, nil
 	}
-	slices.SortStableFunc(cands, func(x, y cand) int { return cmp.Compare(y.p, x.p) })
-	best := cands[0]
+	slices.SortStableFunc(s.cands, func(x, y cand) int { return cmp.Compare(y.p, x.p) })
 	as.Segment = m.Segs[best.line]
 	as.Score = best.p
-	as.Scores = make(map[string]float64, len(cands))
-	for k, c := range cands {
-		sc := m.Lines[c.line]
-		as.Scores["p_buy["+sc.Target+"]"] = c.p
-		if k < m.Config.topLines() {
-			as.Reasons = append(as.Reasons, segment.Reason{
-				Text:  fmt.Sprintf("%s not yet bought: %.0f%% likely to buy it", sc.Target, 100*c.p),
-				Field: "p_buy[" + sc.Target + "]",
-			})
+	as.Scores = make(map[string]float64, len(s.cands))
+	ps := &pr.scorers[best.line]
+	contrib := s.best[:len(ps.fields)]
+	s.picked = pick(s.picked, contrib, 3)
+	top := min(len(s.cands), m.Config.topLines())
+	as.Reasons = make([]segment.Reason, top+len(s.picked))
+	buf := s.buf
+	for k, c := range s.cands {
+		sc, key := m.Lines[c.line], pr.scorers[c.line].key
+		as.Scores[key] = c.p
+		if k < top {
+			// "%s not yet bought: %.0f%% likely to buy it"
+			buf = append(buf, sc.Target...)
+			buf = append(buf, " not yet bought: "...)
+			buf = strconv.AppendFloat(buf, 100*c.p, 'f', 0, 64)
+			buf = append(buf, "% likely to buy it"...)
+			s.offs = append(s.offs, len(buf))
+			as.Reasons[k].Field = key
 		}
 	}
-	as.Reasons = append(as.Reasons, m.Lines[best.line].reasons(a, &s, m.AsOf, best.contrib, 3)...)
+	buf = m.Lines[best.line].appendReasons(as.Reasons[top:], buf, s, ps, contrib)
+	texts(as.Reasons, buf, s.offs)
+	s.buf = buf
 	return as, nil
 }

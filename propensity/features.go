@@ -4,8 +4,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/strataseg/strata/segment"
@@ -322,79 +320,4 @@ func (f Field) level(a *segment.Account) string {
 		return unknownLevel
 	}
 	return v
-}
-
-// describe writes a field's value as a reason shows it: "lead grade A",
-// "employees 1,200", "uses Salesforce", "3 demo_request events".
-func (f Field) describe(a *segment.Account, s *summary, asOf time.Time, target string) string {
-	// A custom field's name is the user's, often a phrase: "=" sets the
-	// value apart.
-	sep := " "
-	if f.Kind == kText || f.Kind == kNumber {
-		sep = " = "
-	}
-	if !f.numeric() {
-		return f.label() + sep + f.level(a)
-	}
-	v := f.value(a, s, asOf, target)
-	switch f.Kind {
-	case kTechnology:
-		if v == 1 {
-			return "uses " + f.Key
-		}
-		return "does not use " + f.Key
-	case kBought:
-		if v == 1 {
-			return "bought " + f.Key
-		}
-		return "has not bought " + f.Key
-	case kEvents:
-		noun := " events"
-		if v == 1 {
-			noun = " event"
-		}
-		if v == 0 {
-			return "no " + f.Key + " events in " + strconv.Itoa(s.window) + " days"
-		}
-		return formatNumber(v) + " " + f.Key + noun + " in " + strconv.Itoa(s.window) + " days"
-	case kFounded:
-		if math.IsNaN(v) {
-			return "founding year unknown"
-		}
-		return "founded " + strconv.Itoa(int(v))
-	case kGrowth:
-		if math.IsNaN(v) {
-			return "growth unknown"
-		}
-		return "growth " + strconv.FormatFloat(100*v, 'f', 0, 64) + "%"
-	}
-	if math.IsNaN(v) {
-		return f.label() + sep + "unknown"
-	}
-	return f.label() + sep + formatNumber(v)
-}
-
-// formatNumber writes v with thousands separators and at most two
-// decimals: "1,200", "2.5".
-func formatNumber(v float64) string {
-	neg := v < 0
-	v = math.Abs(v)
-	s := strconv.FormatFloat(v, 'f', 2, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	return b.String()
 }

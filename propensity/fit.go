@@ -117,6 +117,7 @@ func (s *Segmenter) DecodeModel(data []byte) (segment.Model, error) {
 	if err := m.check(); err != nil {
 		return nil, fmt.Errorf("propensity: decoding model: %w", err)
 	}
+	m.prep = newPrep(m)
 	return m, nil
 }
 
@@ -185,6 +186,7 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 			return nil, err
 		}
 	}
+	m.prep = newPrep(m)
 	return m, nil
 }
 

@@ -1,11 +1,9 @@
 package propensity
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
-	"math"
-	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,6 +34,10 @@ type Model struct {
 	Leakage []Leak `json:"leakage,omitempty"`
 	// Segs lists the segments, as Segments returns them.
 	Segs []segment.Segment `json:"segments"`
+
+	// prep is what Assign needs of the fields, worked out by Fit and
+	// DecodeModel.
+	prep *prep
 }
 
 // Scorer is one fitted logistic regression with its encoding, calibration,
@@ -129,6 +131,8 @@ type Leak struct {
 	Action string `json:"action"`
 }
 
+var _ segment.ValidAssigner = (*Model)(nil)
+
 // Segments lists the bands from the highest (for a cross-sell model, one
 // segment per product line and "none"); the caller must not modify it.
 func (m *Model) Segments() []segment.Segment { return m.Segs }
@@ -154,6 +158,15 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	if err := a.Validate(); err != nil {
 		return segment.Assignment{}, err
 	}
+	return m.AssignValid(a)
+}
+
+// AssignValid is Assign for an account whose Validate returned nil (see
+// segment.ValidAssigner): it does not validate it again.
+func (m *Model) AssignValid(a *segment.Account) (segment.Assignment, error) {
+	if a == nil {
+		return segment.Assignment{}, fmt.Errorf("propensity: nil account: %w", segment.ErrInvalidAccount)
+	}
 	if m.Kind == CrossSell {
 		return m.assignCrossSell(a)
 	}
@@ -161,96 +174,57 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	if sc == nil {
 		return segment.Assignment{}, fmt.Errorf("propensity: model has no scorer: %w", segment.ErrInvalidConfig)
 	}
-	s := summarize(a, m.AsOf, m.Config.windowDays(), false)
-	p, contrib, err := sc.score(a, &s, m.AsOf)
+	pr := m.prepared()
+	s := getScratch(pr)
+	defer putScratch(s)
+	pr.look(&s.view, a, m.AsOf, m.Config.windowDays(), false)
+	ps := &pr.scorers[0]
+	p, contrib, err := sc.score(ps, &s.view, s, s.contrib)
 	if err != nil {
 		return segment.Assignment{}, &segment.FieldError{AccountID: a.ID, Err: err}
 	}
 	b := bandOf(sc.Bands, p)
-	band := sc.Bands[b]
+	band := &sc.Bands[b]
 	key, what := "p_convert", "likely to convert"
 	if m.Kind == Lookalike {
 		key, what = "p_lookalike", "like the best customers"
 	}
+	s.picked = pick(s.picked, contrib, 3)
 	as := segment.Assignment{
 		AccountID: a.ID,
 		Segment:   m.Segs[b],
 		Score:     p,
 		Scores:    map[string]float64{key: p, "band_rate": band.Rate},
+		Reasons:   make([]segment.Reason, 1+len(s.picked)),
 	}
-	as.Reasons = append(as.Reasons, segment.Reason{
-		Text:  fmt.Sprintf("%.0f%% %s → %s (band rate %.0f%%, measured out of fold)", 100*p, what, band.Name, 100*band.Rate),
-		Field: key,
-	})
-	as.Reasons = append(as.Reasons, sc.reasons(a, &s, m.AsOf, contrib, 3)...)
+	// "%.0f%% %s → %s (band rate %.0f%%, measured out of fold)"
+	buf := strconv.AppendFloat(s.buf, 100*p, 'f', 0, 64)
+	buf = append(buf, "% "...)
+	buf = append(buf, what...)
+	buf = append(buf, " → "...)
+	buf = append(buf, band.Name...)
+	buf = append(buf, " (band rate "...)
+	buf = strconv.AppendFloat(buf, 100*band.Rate, 'f', 0, 64)
+	buf = append(buf, "%, measured out of fold)"...)
+	s.offs = append(s.offs, len(buf))
+	as.Reasons[0].Field = key
+	buf = sc.appendReasons(as.Reasons[1:], buf, s, ps, contrib)
+	texts(as.Reasons, buf, s.offs)
+	s.buf = buf
 	return as, nil
 }
 
-// score returns the calibrated probability of an account and the
-// contribution of each field.
-func (sc *Scorer) score(a *segment.Account, s *summary, asOf time.Time) (float64, []float64, error) {
-	num := make([]float64, len(sc.Numeric))
-	for j, fd := range sc.Numeric {
-		num[j] = fd.value(a, s, asOf, sc.Target)
-	}
-	cat := make([]string, len(sc.Categorical))
-	for j, fd := range sc.Categorical {
-		cat[j] = fd.level(a)
-	}
-	x := make([]float64, sc.Features.Width())
-	if err := sc.Features.TransformRow(x, num, cat); err != nil {
-		return 0, nil, err
-	}
-	z, err := sc.Model.DecisionRow(x)
-	if err != nil {
-		return 0, nil, err
-	}
-	contrib := make([]float64, len(sc.Numeric)+len(sc.Categorical))
-	for j, v := range x {
-		contrib[sc.Groups[j]] += sc.Model.Coef[j] * (v - sc.Means[j])
-	}
-	p := sc.Calibrator.Apply(z)
-	return p, contrib, nil
-}
-
-// reasons names the fields with the largest contributions, up to top each
-// way, largest first.
-func (sc *Scorer) reasons(a *segment.Account, s *summary, asOf time.Time, contrib []float64, top int) []segment.Reason {
-	idx := make([]int, len(contrib))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(i, j int) int { return cmp.Compare(math.Abs(contrib[j]), math.Abs(contrib[i])) })
-	var out []segment.Reason
-	up, down := 0, 0
-	for _, g := range idx {
+// appendReasons fills reasons with the picked fields' reasons, and writes
+// their texts into buf, each ending at the offset it appends to s.offs.
+func (sc *Scorer) appendReasons(reasons []segment.Reason, buf []byte, s *scratch, ps *prepScorer, contrib []float64) []byte {
+	for k, g := range s.picked {
+		f := &ps.fields[g]
 		c := contrib[g]
-		if math.Abs(c) < 0.005 {
-			break
-		}
-		if c > 0 && up == top || c < 0 && down == top {
-			continue
-		}
-		if c > 0 {
-			up++
-		} else {
-			down++
-		}
-		fd := sc.field(g)
-		out = append(out, segment.Reason{
-			Text:   fmt.Sprintf("%s: %+.2f log-odds", fd.describe(a, s, asOf, sc.Target), c),
-			Field:  fd.name(),
-			Effect: c,
-		})
+		buf = appendReason(buf, f, &s.view, sc.Target, c)
+		s.offs = append(s.offs, len(buf))
+		reasons[k].Field, reasons[k].Effect = f.name, c
 	}
-	return out
-}
-
-func (sc *Scorer) field(g int) Field {
-	if g < len(sc.Numeric) {
-		return sc.Numeric[g]
-	}
-	return sc.Categorical[g-len(sc.Numeric)]
+	return buf
 }
 
 // segments returns the bands' segments.
