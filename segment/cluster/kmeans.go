@@ -242,7 +242,9 @@ func (m *KMeansModel) K() int { return len(m.Centers) }
 // on ‖c‖² − 2·x·c, so Predict gives the labels of the fitted rows; ties go
 // to the lower cluster index. The distance returned is computed directly,
 // as Σ(x−c)². row must have as many values as the centres; Predict panics
-// otherwise, as a slice index out of range would.
+// otherwise, as a slice index out of range would: where the row comes from
+// outside the program, use [KMeansModel.PredictRow], which returns an error
+// instead.
 func (m *KMeansModel) Predict(row []float64) (label int, sqDist float64) {
 	if len(m.Centers) == 0 {
 		panic("cluster: Predict on a model without centres")
@@ -257,6 +259,31 @@ func (m *KMeansModel) Predict(row []float64) (label int, sqDist float64) {
 		}
 	}
 	return best, kernel.SqDist(row, m.Centers[best])
+}
+
+// PredictRow is [KMeansModel.Predict] with its input checked: a model
+// without centres, a row whose length is not the centres' width, or a NaN or
+// infinite value gives an error wrapping [ErrInvalidInput] (naming the
+// column for a bad value) instead of a panic or a meaningless label.
+func (m *KMeansModel) PredictRow(row []float64) (label int, sqDist float64, err error) {
+	if len(m.Centers) == 0 {
+		return 0, 0, fmt.Errorf("cluster: predict: model has no centres: %w", ErrInvalidInput)
+	}
+	if len(row) != len(m.Centers[0]) {
+		return 0, 0, fmt.Errorf("cluster: predict: row has %d values, centres have %d: %w", len(row), len(m.Centers[0]), ErrInvalidInput)
+	}
+	for j, c := range m.Centers {
+		if len(c) != len(row) {
+			return 0, 0, fmt.Errorf("cluster: predict: centre %d has %d values, centre 0 has %d: %w", j, len(c), len(row), ErrInvalidInput)
+		}
+	}
+	for j, v := range row {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, 0, fmt.Errorf("cluster: predict: column %d is %v: %w", j, v, ErrInvalidInput)
+		}
+	}
+	label, sqDist = m.Predict(row)
+	return label, sqDist, nil
 }
 
 // PredictTo writes into dst the cluster of the nearest centre to each row

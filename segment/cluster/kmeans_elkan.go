@@ -15,6 +15,7 @@ import (
 // looser only costs a distance computation now and then, never a different
 // label.
 func (f *fitter) elkan(centers []float64, maxIter int) (*run, error) {
+	f.norms()
 	n, d, k := f.n, f.d, f.k
 	labels := make([]int32, n)
 	upper := make([]float64, n)

@@ -2,6 +2,7 @@ package cluster_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gonum.org/v1/gonum/mat"
@@ -47,4 +48,20 @@ func ExampleKMeansModel_Predict() {
 	// Output:
 	// 1 5
 	// [0 1 0]
+}
+
+// PredictRow checks a row from outside the program and returns an error
+// where Predict would panic.
+func ExampleKMeansModel_PredictRow() {
+	m := &cluster.KMeansModel{Centers: [][]float64{{0, 0}, {10, 10}}}
+	label, sqDist, err := m.PredictRow([]float64{9, 8})
+	fmt.Println(label, sqDist, err)
+
+	_, _, err = m.PredictRow([]float64{9, 8, 7})
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, cluster.ErrInvalidInput))
+	// Output:
+	// 1 5 <nil>
+	// cluster: predict: row has 3 values, centres have 2: invalid input
+	// true
 }

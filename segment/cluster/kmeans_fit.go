@@ -32,8 +32,7 @@ type fitter struct {
 
 	chunkRows, nChunks int
 	tolAbs             float64   // absolute centre-shift tolerance; 0: exact only
-	xnorm              []float64 // ‖x_i‖², as the kernels compute it
-	maxXnorm           float64
+	xnorm              []float64 // ‖x_i‖², as the kernels compute it; nil until norms
 }
 
 func newFitter(ctx context.Context, x []float64, n, d int, w []float64, cfg KMeansConfig) *fitter {
@@ -47,12 +46,19 @@ func newFitter(ctx context.Context, x []float64, n, d int, w []float64, cfg KMea
 	if cfg.Tol > 0 {
 		f.tolAbs = cfg.Tol * f.meanVariance()
 	}
-	f.xnorm = make([]float64, n)
-	kernel.SqNorms(f.xnorm, x, d)
-	for _, v := range f.xnorm {
-		f.maxXnorm = max(f.maxXnorm, v)
-	}
 	return f
+}
+
+// norms computes f.xnorm if it is not there yet. Lloyd's and Hamerly's
+// iterations do without it (8 bytes per row); Elkan's bounds, the swaps,
+// the mini-batches and the refill of an empty cluster need it. It must be
+// called outside parallel sections.
+func (f *fitter) norms() {
+	if f.xnorm != nil {
+		return
+	}
+	f.xnorm = make([]float64, f.n)
+	kernel.SqNorms(f.xnorm, f.x, f.d)
 }
 
 func (f *fitter) weight(i int) float64 {

@@ -41,6 +41,7 @@ const up = 1 + 0x1p-50
 // would have computed, for the choice of rows to move to empty clusters.
 func (f *fitter) lloydDist(dist, centers, cnorm []float64) ([]float64, error) {
 	d := f.d
+	f.norms()
 	tmp := make([]int32, f.n)
 	var pc kernel.Centres
 	pc.Pack(centers, cnorm, d)
@@ -85,7 +86,8 @@ func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, e
 	n, d, k := f.n, f.d, f.k
 	labels := make([]int32, n)
 	// The bounds are float32, rounded outwards (upperBound, lowerBound):
-	// 8 bytes per row instead of 16, for the same labels.
+	// 8 bytes per row instead of 16, for the same labels. With the labels,
+	// 12 bytes per row: the margin of the bounds needs no stored norms.
 	upper := make([]float32, n)
 	lower := make([]float32, n)
 	var dist []float64 // Lloyd's distances, computed only to fill an empty cluster
@@ -93,6 +95,7 @@ func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, e
 		return &hamerlyScratch{x: make([]float64, hamerlyBlock*d)}
 	}}
 	cnorm := make([]float64, k)
+	cn := make([]float64, k) // ‖c_j‖
 	half := make([]float64, k)
 	m := f.newMstep()
 	newCenters := make([]float64, k*d)
@@ -107,8 +110,9 @@ func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, e
 		kernel.SqNorms(cnorm, centers, d)
 		pc.Pack(centers, cnorm, d)
 		cmax := 0.0
-		for _, v := range cnorm {
+		for j, v := range cnorm {
 			cmax = max(cmax, v)
+			cn[j] = math.Sqrt(v)
 		}
 		halfMinSep(half, centers, k, d)
 		first := it == 1
@@ -131,10 +135,12 @@ func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, e
 			if first {
 				for b := lo; b < hi; b += hamerlyBlock {
 					end := min(b+hamerlyBlock, hi)
-					pc.Nearest2(labels[b:end], g1[:end-b], g2[:end-b], f.x[b*d:end*d], f.xnorm[b:end])
+					gn := sc.xnorm[:end-b]
+					kernel.SqNorms(gn, f.x[b*d:end*d], d)
+					pc.Nearest2(labels[b:end], g1[:end-b], g2[:end-b], f.x[b*d:end*d], gn)
 					for i := b; i < end; i++ {
 						l := int(labels[i])
-						e := slack * (f.xnorm[i] + cmax)
+						e := slack * (gn[i-b] + cmax)
 						upper[i] = upperBound(math.Sqrt(kernel.SqDist(f.x[i*d:(i+1)*d], centers[l*d:(l+1)*d])))
 						lower[i] = lowerBound(math.Sqrt(max(g2[i-b]-e, 0)))
 					}
@@ -154,12 +160,12 @@ func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, e
 					for q, i32 := range pend[:np] {
 						i := int(i32)
 						copy(gx[q*d:(q+1)*d], f.x[i*d:(i+1)*d])
-						gn[q] = f.xnorm[i]
 					}
+					kernel.SqNorms(gn[:np], gx[:np*d], d)
 					pc.Nearest2(gl[:np], g1[:np], g2[:np], gx[:np*d], gn[:np])
 					for q, i32 := range pend[:np] {
 						i := int(i32)
-						e := slack * (f.xnorm[i] + cmax)
+						e := slack * (gn[q] + cmax)
 						if l := gl[q]; l != labels[i] {
 							ch++
 							labels[i] = l
@@ -179,7 +185,10 @@ func (f *fitter) hamerly(centers []float64, maxIter int, adaptive bool) (*run, e
 						l -= farMove * up
 					}
 					upper[i], lower[i] = upperBound(u), lowerBound(l)
-					e := slack * (f.xnorm[i] + cmax)
+					// ‖x‖ ≤ ‖c_a‖ + u bounds the norm the margin needs:
+					// no per-row norms are kept.
+					xb := cn[a] + u
+					e := slack * (xb*xb + cmax)
 					lb := max(l, 2*half[a]-u)
 					if safe(u, lb, e) {
 						continue

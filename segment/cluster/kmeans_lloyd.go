@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"math"
 	"sync"
 
@@ -45,36 +46,94 @@ func (f *fitter) iterate(centers []float64, alg Algorithm, maxIter int) (*run, e
 }
 
 // mstep holds the buffers of the update step shared by the exact
-// algorithms: per-chunk partial sums, reduced in chunk order so that every
-// algorithm computes bit-identical centres from identical labels.
+// algorithms: each chunk's partial sums, added into running totals in chunk
+// order (whatever order the chunks finish in) so that every algorithm
+// computes bit-identical centres from identical labels, whatever the
+// number of workers. A chunk's partial sums wait only until the chunks
+// before it are in: a few buffers of k×d, not one per chunk.
 type mstep struct {
-	sums, wsums [][]float64
-	changed     []int
-	wt          []float64
-	moves       []float64 // distance each centre moved in the last update
+	k, d      int
+	acc, wacc []float64 // sums of chunks 0..next-1, added in chunk order
+	mu        sync.Mutex
+	next      int
+	pending   []*partial // finished chunks waiting for the ones before
+	free      []*partial
+	changed   []int
+	wt        []float64
+	moves     []float64 // distance each centre moved in the last update
 }
 
+// partial is one chunk's sums of rows (k×d) and of weights (k).
+type partial struct{ s, ws []float64 }
+
 func (f *fitter) newMstep() *mstep {
-	m := &mstep{
-		sums:    make([][]float64, f.nChunks),
-		wsums:   make([][]float64, f.nChunks),
+	return &mstep{
+		k:       f.k,
+		d:       f.d,
+		acc:     make([]float64, f.k*f.d),
+		wacc:    make([]float64, f.k),
+		pending: make([]*partial, f.nChunks),
 		changed: make([]int, f.nChunks),
 		wt:      make([]float64, f.k),
 		moves:   make([]float64, f.k),
 	}
-	for c := range m.sums {
-		m.sums[c] = make([]float64, f.k*f.d)
-		m.wsums[c] = make([]float64, f.k)
+}
+
+// get returns a cleared buffer for a chunk's partial sums.
+func (m *mstep) get() *partial {
+	m.mu.Lock()
+	var p *partial
+	if n := len(m.free); n > 0 {
+		p, m.free = m.free[n-1], m.free[:n-1]
 	}
-	return m
+	m.mu.Unlock()
+	if p == nil {
+		return &partial{s: make([]float64, m.k*m.d), ws: make([]float64, m.k)}
+	}
+	clear(p.s)
+	clear(p.ws)
+	return p
+}
+
+// put hands over chunk c's partial sums; they are added to the totals as
+// soon as every chunk before c is in.
+func (m *mstep) put(c int, p *partial) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.pending[c] = p
+	for m.next < len(m.pending) && m.pending[m.next] != nil {
+		q := m.pending[m.next]
+		for j, v := range q.s {
+			m.acc[j] += v
+		}
+		for j, v := range q.ws {
+			m.wacc[j] += v
+		}
+		m.pending[m.next] = nil
+		m.free = append(m.free, q)
+		m.next++
+	}
+}
+
+// reset starts the totals of a new iteration.
+func (m *mstep) reset() {
+	clear(m.acc)
+	clear(m.wacc)
+	m.next = 0
+	for c, p := range m.pending {
+		if p != nil {
+			m.free = append(m.free, p)
+			m.pending[c] = nil
+		}
+	}
 }
 
 // accumulate sets chunk c's partial sums from rows lo..hi, adding the rows
 // in order (kernel.AddRows), as assignAdd does.
 func (f *fitter) accumulate(m *mstep, c, lo, hi int, labels []int32) {
-	s, ws := m.sums[c], m.wsums[c]
-	clear(s)
-	clear(ws)
+	p := m.get()
+	defer m.put(c, p)
+	s, ws := p.s, p.ws
 	var w []float64
 	if f.w != nil {
 		w = f.w[lo:hi]
@@ -92,6 +151,9 @@ const assignBlock = 1024
 type assignScratch struct {
 	old  [assignBlock]int32
 	dist [assignBlock]float64 // the kernel's distances, not kept
+	// zero stands for ‖x‖², which only enters the distances, not the
+	// labels: Lloyd's iteration keeps no norms. Never written.
+	zero [assignBlock]float64
 }
 
 var assignPool = sync.Pool{New: func() any { return new(assignScratch) }}
@@ -103,12 +165,12 @@ var assignPool = sync.Pool{New: func() any { return new(assignScratch) }}
 // labels that changed.
 func (f *fitter) assignAdd(pc *kernel.Centres, m *mstep, c, lo, hi int, labels []int32) int {
 	d := f.d
-	s, ws := m.sums[c], m.wsums[c]
-	clear(s)
-	clear(ws)
+	p := m.get()
+	defer m.put(c, p)
+	s, ws := p.s, p.ws
 	sc := assignPool.Get().(*assignScratch)
 	defer assignPool.Put(sc)
-	old, dist := sc.old[:], sc.dist[:]
+	old, dist, zero := sc.old[:], sc.dist[:], sc.zero[:]
 	ch := 0
 	for b := lo; b < hi; b += assignBlock {
 		e := min(b+assignBlock, hi)
@@ -117,7 +179,7 @@ func (f *fitter) assignAdd(pc *kernel.Centres, m *mstep, c, lo, hi int, labels [
 		if f.w != nil {
 			w = f.w[b:e]
 		}
-		pc.NearestAdd(labels[b:e], dist[:e-b], s, ws, f.x[b*d:e*d], f.xnorm[b:e], w)
+		pc.NearestAdd(labels[b:e], dist[:e-b], s, ws, f.x[b*d:e*d], zero[:e-b], w)
 		for t, l := range labels[b:e] {
 			if l != old[t] {
 				ch++
@@ -133,16 +195,12 @@ func (f *fitter) assignAdd(pc *kernel.Centres, m *mstep, c, lo, hi int, labels [
 // It returns the summed squared shift and the relocated rows.
 func (f *fitter) update(m *mstep, dst, old []float64, labels []int32, dist func() ([]float64, error)) (float64, []int, error) {
 	d, k := f.d, f.k
-	clear(dst)
-	clear(m.wt)
-	for c := range m.sums {
-		for j, v := range m.sums[c] {
-			dst[j] += v
-		}
-		for j, v := range m.wsums[c] {
-			m.wt[j] += v
-		}
+	if m.next != len(m.pending) {
+		return 0, nil, fmt.Errorf("cluster: k-means: internal error: %d of %d chunks summed", m.next, len(m.pending))
 	}
+	copy(dst, m.acc)
+	copy(m.wt, m.wacc)
+	m.reset()
 	var empty []int
 	for j := range k {
 		if m.wt[j] == 0 {
@@ -281,7 +339,11 @@ func (f *fitter) finish(r *run, assign bool) error {
 	part := make([]float64, f.nChunks)
 	if err := f.parallel(func(c, lo, hi int) {
 		if assign {
-			pc.Nearest(r.labels[lo:hi], nil, f.x[lo*d:hi*d], f.xnorm[lo:hi])
+			var xn []float64 // nil: the kernel does without
+			if f.xnorm != nil {
+				xn = f.xnorm[lo:hi]
+			}
+			pc.Nearest(r.labels[lo:hi], nil, f.x[lo*d:hi*d], xn)
 		}
 		var s float64
 		for i := lo; i < hi; i++ {

@@ -25,6 +25,7 @@ const (
 // for 10 steps, or (Tol > 0) when the centres' squared shift in a step is
 // below the tolerance.
 func (f *fitter) miniBatch(rng *rand.Rand) (*run, error) {
+	f.norms()
 	n, d, k := f.n, f.d, f.k
 	batch := f.cfg.BatchSize
 	if batch == 0 {

@@ -26,6 +26,7 @@ type swapState struct {
 }
 
 func (f *fitter) swapRefresh(s *swapState) error {
+	f.norms()
 	d, k := f.d, f.k
 	cnorm := make([]float64, k)
 	kernel.SqNorms(cnorm, s.cur.centers, d)
@@ -85,6 +86,7 @@ func (f *fitter) swapRefresh(s *swapState) error {
 // there resumes the cheap trials. The whole refinement stops once its work
 // reaches that of swapBudget Lloyd iterations over all rows.
 func (f *fitter) refine(best *run, trials, patience, rsTrials int) (*run, error) {
+	f.norms()
 	n, d, k := f.n, f.d, f.k
 	if k < 2 || (trials == 0 && rsTrials == 0) {
 		return best, nil

@@ -454,3 +454,27 @@ func FuzzKMeans(f *testing.F) {
 		}
 	})
 }
+
+func TestKMeansPredictRowErrors(t *testing.T) {
+	m := &KMeansModel{Centers: [][]float64{{0, 0}, {10, 10}}}
+	label, sq, err := m.PredictRow([]float64{9, 8})
+	require.NoError(t, err)
+	wantLabel, wantSq := m.Predict([]float64{9, 8})
+	assert.Equal(t, wantLabel, label)
+	assert.InDelta(t, wantSq, sq, 0)
+	for name, tc := range map[string]struct {
+		m   *KMeansModel
+		row []float64
+	}{
+		"short row":    {m, []float64{1}},
+		"long row":     {m, []float64{1, 2, 3}},
+		"nil row":      {m, nil},
+		"NaN":          {m, []float64{math.NaN(), 1}},
+		"Inf":          {m, []float64{1, math.Inf(-1)}},
+		"no centres":   {&KMeansModel{}, []float64{1, 2}},
+		"ragged model": {&KMeansModel{Centers: [][]float64{{0, 0}, {1}}}, []float64{1, 2}},
+	} {
+		_, _, err := tc.m.PredictRow(tc.row)
+		assert.ErrorIs(t, err, ErrInvalidInput, name)
+	}
+}
