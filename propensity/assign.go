@@ -100,16 +100,21 @@ type prepNum struct {
 	out0, out1 float64
 }
 
-// prepCat is one categorical field's one-hot columns.
+// prepCat is one categorical field's one-hot columns: where they start,
+// how many, where the table of their contributions starts, and the column
+// each fitted level (kept or grouped) sets.
 type prepCat struct {
 	off, w, tab int
+	hot         map[string]int
 }
 
 // prep is what Assign needs of a Model, worked out once.
 type prep struct {
 	// techs and events number the technologies and event kinds the
-	// fields read, for a view's techs and events.
+	// fields read, for a view's techs and events; kinds lists the event
+	// kinds in that order (a short list is searched faster than the map).
 	techs, events map[string]int
+	kinds         []string
 	scorers       []prepScorer // the Scorer, or one per Line
 	width, fields int          // the largest of the scorers
 }
@@ -139,6 +144,9 @@ func newPrep(m *Model) *prep {
 				if !ok {
 					k = len(slots)
 					slots[f.Key] = k
+					if pf.kind == fkEvents {
+						p.kinds = append(p.kinds, f.Key)
+					}
 				}
 				pf.slot = k
 			}
@@ -181,12 +189,18 @@ func (ps *prepScorer) prepSparse(sc *Scorer) {
 	}
 	coef, means := sc.Model.Coef, sc.Means
 	off := ps.numW
-	for _, col := range ft.Categorical.Columns {
+	for c, col := range ft.Categorical.Columns {
 		w := len(col.Levels)
 		if col.Other {
 			w++
 		}
-		ps.cats = append(ps.cats, prepCat{off: off, w: w, tab: len(ps.table)})
+		pc := prepCat{off: off, w: w, tab: len(ps.table), hot: make(map[string]int, len(col.Levels)+len(col.Grouped))}
+		for _, lv := range slices.Concat(col.Levels, col.Grouped) {
+			if h, err := ft.Categorical.HotIndex(c, lv); err == nil {
+				pc.hot[lv] = h
+			}
+		}
+		ps.cats = append(ps.cats, pc)
 		for h := -1; h < w; h++ {
 			var c float64
 			for k := range w {
@@ -299,10 +313,10 @@ func (p *prep) look(v *view, a *segment.Account, asOf time.Time, windowDays int,
 		if e.Time.After(v.last) {
 			v.last = e.Time
 		}
-		if e.Time.Before(start) || len(p.events) == 0 {
+		if e.Time.Before(start) {
 			continue
 		}
-		if k, ok := p.events[e.Kind]; ok {
+		if k := p.eventSlot(e.Kind); k >= 0 {
 			v.events[k]++
 		}
 	}
@@ -336,6 +350,22 @@ func (p *prep) look(v *view, a *segment.Account, asOf time.Time, windowDays int,
 	if !v.last.IsZero() {
 		v.lastDays = end.Sub(v.last).Hours() / 24
 	}
+}
+
+// eventSlot returns the slot of an event kind, −1 when no field reads it.
+func (p *prep) eventSlot(kind string) int {
+	if len(p.kinds) <= 16 {
+		for k, s := range p.kinds {
+			if s == kind {
+				return k
+			}
+		}
+		return -1
+	}
+	if k, ok := p.events[kind]; ok {
+		return k
+	}
+	return -1
 }
 
 // bought returns the orders of a product line.
@@ -510,8 +540,15 @@ func (sc *Scorer) scoreSparse(ps *prepScorer, v *view, s *scratch, dst []float64
 	}
 	s.hot = grow(s.hot, len(ps.cats))
 	for c := range ps.cats {
-		h, err := ft.Categorical.HotIndex(c, v.level(&ps.fields[ps.nNum+c]))
-		if err != nil || h >= ps.cats[c].w {
+		lv := v.level(&ps.fields[ps.nNum+c])
+		h, ok := ps.cats[c].hot[lv]
+		if !ok {
+			var err error
+			if h, err = ft.Categorical.HotIndex(c, lv); err != nil {
+				return 0, nil, false
+			}
+		}
+		if h >= ps.cats[c].w {
 			return 0, nil, false
 		}
 		s.hot[c] = h
@@ -636,7 +673,7 @@ func appendReason(buf []byte, f *prepField, v *view, target string, c float64) [
 func appendPlusFloat(buf []byte, v float64, prec int) []byte {
 	at := len(buf)
 	buf = append(buf, '+')
-	buf = strconv.AppendFloat(buf, v, 'f', prec, 64)
+	buf = appendFixed(buf, v, prec)
 	if c := buf[at+1]; c == '-' || c == '+' {
 		buf = append(buf[:at], buf[at+1:]...)
 	}
@@ -698,7 +735,7 @@ func appendDescribe(buf []byte, f *prepField, v *view, target string) []byte {
 			return append(buf, "growth unknown"...)
 		}
 		buf = append(buf, "growth "...)
-		buf = strconv.AppendFloat(buf, 100*x, 'f', 0, 64)
+		buf = appendFixed(buf, 100*x, 0)
 		return append(buf, '%')
 	}
 	buf = append(buf, f.label...)
@@ -716,7 +753,7 @@ func appendNumber(buf []byte, v float64) []byte {
 		buf = append(buf, '-')
 	}
 	var tmp [32]byte
-	s := strconv.AppendFloat(tmp[:0], math.Abs(v), 'f', 2, 64)
+	s := appendFixed(tmp[:0], math.Abs(v), 2)
 	s = bytes.TrimRight(bytes.TrimRight(s, "0"), ".")
 	intPart, frac, _ := bytes.Cut(s, []byte{'.'})
 	for i, c := range intPart {
@@ -728,6 +765,53 @@ func appendNumber(buf []byte, v float64) []byte {
 	if len(frac) > 0 {
 		buf = append(buf, '.')
 		buf = append(buf, frac...)
+	}
+	return buf
+}
+
+// appendFixed writes v with prec decimals (0, 1 or 2), as
+// strconv.AppendFloat(buf, v, 'f', prec, 64) does: the exact binary value
+// rounded half to even. Below 1e15 in magnitude it works in integers,
+// which is several times faster; above, and for ±Inf and NaN, it calls
+// strconv.
+func appendFixed(buf []byte, v float64, prec int) []byte {
+	if !(math.Abs(v) < 1e15) || prec < 0 || prec > 2 {
+		return strconv.AppendFloat(buf, v, 'f', prec, 64)
+	}
+	scale := [3]uint64{1, 10, 100}[prec]
+	bits := math.Float64bits(v)
+	exp := int(bits >> 52 & 0x7ff)
+	mant := bits & (1<<52 - 1)
+	if exp == 0 {
+		exp = 1
+	} else {
+		mant |= 1 << 52
+	}
+	exp -= 1075 // |v| = mant × 2^exp
+	// q is |v| × scale rounded half to even: mant × scale < 2^60, and,
+	// for exp ≥ 0, |v| × scale < 1e17 < 2^63.
+	var q uint64
+	switch m := mant * scale; {
+	case exp >= 0:
+		q = m << exp
+	case exp > -64:
+		sh := uint(-exp)
+		q = m >> sh
+		r, half := m&(1<<sh-1), uint64(1)<<(sh-1)
+		if r > half || r == half && q&1 == 1 {
+			q++
+		}
+	}
+	if bits>>63 != 0 {
+		buf = append(buf, '-')
+	}
+	buf = strconv.AppendUint(buf, q/scale, 10)
+	if prec > 0 {
+		buf = append(buf, '.')
+		f := q % scale
+		for d := scale / 10; d > 0; d /= 10 {
+			buf = append(buf, byte('0'+f/d%10))
+		}
 	}
 	return buf
 }

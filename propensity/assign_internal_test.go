@@ -120,3 +120,23 @@ func TestScoreSparseMatchesDense(t *testing.T) {
 		}
 	}
 }
+
+// appendFixed writes what strconv writes, ties (which round half to even)
+// and subnormals included.
+func TestAppendFixed(t *testing.T) {
+	values := []float64{0, math.Copysign(0, -1), 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, 0.005, 0.015, 0.025, 1.005, 2.675,
+		99.5, 100.5, 1e15 - 1, 1e15, 4503599627370495.5, 1e16, math.SmallestNonzeroFloat64, -math.SmallestNonzeroFloat64,
+		2.2250738585072014e-308, math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64}
+	for k := range 4000 {
+		values = append(values, float64(k)/8, -float64(k)/64, float64(k)/200, float64(k)*0.01)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		values = append(values, rng.NormFloat64()*math.Pow(10, float64(rng.IntN(30)-12)))
+	}
+	for _, v := range values {
+		for prec := range 3 {
+			assert.Equal(t, strconv.FormatFloat(v, 'f', prec, 64), string(appendFixed([]byte("x"), v, prec))[1:], "%v prec %d", v, prec)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/strataseg/strata/segment"
 )
@@ -117,7 +116,7 @@ func (m *Model) assignCrossSell(a *segment.Account) (segment.Assignment, error) 
 			// "%s not yet bought: %.0f%% likely to buy it"
 			buf = append(buf, sc.Target...)
 			buf = append(buf, " not yet bought: "...)
-			buf = strconv.AppendFloat(buf, 100*c.p, 'f', 0, 64)
+			buf = appendFixed(buf, 100*c.p, 0)
 			buf = append(buf, "% likely to buy it"...)
 			s.offs = append(s.offs, len(buf))
 			as.Reasons[k].Field = key

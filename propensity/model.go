@@ -3,7 +3,6 @@ package propensity
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -198,13 +197,13 @@ func (m *Model) AssignValid(a *segment.Account) (segment.Assignment, error) {
 		Reasons:   make([]segment.Reason, 1+len(s.picked)),
 	}
 	// "%.0f%% %s → %s (band rate %.0f%%, measured out of fold)"
-	buf := strconv.AppendFloat(s.buf, 100*p, 'f', 0, 64)
+	buf := appendFixed(s.buf, 100*p, 0)
 	buf = append(buf, "% "...)
 	buf = append(buf, what...)
 	buf = append(buf, " → "...)
 	buf = append(buf, band.Name...)
 	buf = append(buf, " (band rate "...)
-	buf = strconv.AppendFloat(buf, 100*band.Rate, 'f', 0, 64)
+	buf = appendFixed(buf, 100*band.Rate, 0)
 	buf = append(buf, "%, measured out of fold)"...)
 	s.offs = append(s.offs, len(buf))
 	as.Reasons[0].Field = key
