@@ -2,6 +2,7 @@ package segment
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -93,18 +94,23 @@ func (e *HeaderError) Unwrap() error { return e.Err }
 //
 // A CSVReader is not safe for concurrent use.
 type CSVReader struct {
-	cr           *csv.Reader
-	header       []string // as in the file, trimmed
-	display      []string // the name errors use: header, or "column N"
-	plans        []colPlan
-	unmapped     []int             // columns whose values go to Text
-	textKey      []string          // by column: the Text key of an unmapped column
-	fieldCol     map[string]string // Account field (JSON name) → column name
-	colOf        map[string]int    // column name → index
-	idCol        int
-	rowIDs       bool
-	blanks       []string
-	maxBlank     int
+	cr       *csv.Reader
+	br       *bufio.Reader
+	header   []string // as in the file, trimmed
+	display  []string // the name errors use: header, or "column N"
+	plans    []colPlan
+	unmapped []int             // columns whose values go to Text
+	textKey  []string          // by column: the Text key of an unmapped column
+	fieldCol map[string]string // Account field (JSON name) → column name
+	colOf    map[string]int    // column name → index
+	idCol    int
+	rowIDs   bool
+	blanks   []string
+	maxBlank int
+	// blankASCII: every blank marker is ASCII, and blankLens[c] has bit n
+	// set when a marker n bytes long starts with c (lower-cased).
+	blankASCII   bool
+	blankLens    [utf8.RuneSelf]uint64
 	scale        float64
 	ranges       RangePolicy
 	country      string // default country code
@@ -114,8 +120,16 @@ type CSVReader struct {
 	rec  []string
 	row  int
 	line int
-	eof  error // io.EOF or the I/O error that ended reading
-	err  error // the error that stopped All
+	// Lines: lineBase is the number of lines before the text read (see
+	// Reset); crLines is the number of lines encoding/csv has read, and
+	// fastLines those readFast has read (between the records encoding/csv
+	// read), so that a line encoding/csv numbers L is line
+	// lineBase+fastLines+L of the text.
+	lineBase, crLines, fastLines int
+	comma                        string // the separator, UTF-8 encoded
+	fastRec                      []string
+	eof                          error // io.EOF or the I/O error that ended reading
+	err                          error // the error that stopped All
 }
 
 type colPlan struct {
@@ -155,8 +169,8 @@ func NewCSVReader(r io.Reader, m CSVMapping) (*CSVReader, error) {
 		return nil, fmt.Errorf("segment: reading csv header: %w", err)
 	}
 	cr.ReuseRecord = true
-	rd := &CSVReader{cr: cr, idCol: -1, m: m, rowIDs: m.RowIDs, ranges: m.Ranges, scale: m.RevenueScale,
-		countryCache: make(map[string]string)}
+	rd := &CSVReader{cr: cr, br: br, idCol: -1, m: m, rowIDs: m.RowIDs, ranges: m.Ranges, scale: m.RevenueScale,
+		countryCache: make(map[string]string), comma: string(cr.Comma), crLines: csvRecordEnd(cr, head)}
 	if rd.scale == 0 {
 		rd.scale = 1
 	}
@@ -168,10 +182,17 @@ func NewCSVReader(r io.Reader, m CSVMapping) (*CSVReader, error) {
 	if m.Blanks == nil {
 		rd.blanks = DefaultBlanks()
 	}
+	rd.blankASCII = true
 	for i, b := range rd.blanks {
-		rd.blanks[i] = strings.TrimSpace(b)
-		rd.maxBlank = max(rd.maxBlank, len(rd.blanks[i]))
+		b = strings.TrimSpace(b)
+		rd.blanks[i] = b
+		rd.maxBlank = max(rd.maxBlank, len(b))
+		rd.blankASCII = rd.blankASCII && isASCII(b)
+		if b != "" && len(b) < 64 && b[0] < utf8.RuneSelf {
+			rd.blankLens[lowerASCII(b[0])] |= 1 << len(b)
+		}
 	}
+	rd.blankASCII = rd.blankASCII && rd.maxBlank < 64
 	if m.DefaultCountry != "" {
 		rd.country, _ = m.country(m.DefaultCountry)
 	}
@@ -392,6 +413,12 @@ func (r *CSVReader) Read() (Account, error) {
 	if r.eof != nil {
 		return Account{}, r.eof
 	}
+	if rec, ok := r.readFast(); ok {
+		r.row++
+		r.rec = rec
+		r.line = r.lineBase + r.fastLines + r.crLines
+		return r.convert(rec)
+	}
 	rec, err := r.cr.Read()
 	if err != nil {
 		if err == io.EOF {
@@ -401,6 +428,9 @@ func (r *CSVReader) Read() (Account, error) {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
+			r.crLines = pe.Line // the rest of that line is skipped
+			pe.StartLine += r.lineBase + r.fastLines
+			pe.Line += r.lineBase + r.fastLines
 			r.row++
 			r.line = pe.StartLine
 			r.rec = nil
@@ -413,7 +443,104 @@ func (r *CSVReader) Read() (Account, error) {
 	r.row++
 	r.rec = rec
 	r.line, _ = r.cr.FieldPos(0)
+	r.line += r.lineBase + r.fastLines
+	r.crLines = csvRecordEnd(r.cr, rec)
 	return r.convert(rec)
+}
+
+// csvRecordEnd returns the line (as cr numbers them) where the record rec,
+// which cr just read, ends: where its last field begins, plus the line
+// breaks inside that field (a quoted field keeps one "\n" for each).
+func csvRecordEnd(cr *csv.Reader, rec []string) int {
+	last := len(rec) - 1
+	line, _ := cr.FieldPos(last)
+	return line + strings.Count(rec[last], "\n")
+}
+
+// readFast reads the next record when it is a whole line already in the
+// buffer with no quote in it, skipping empty lines before it, exactly as
+// encoding/csv reads such a line: a final "\r\n" or "\n" is dropped and the
+// fields are what the separators delimit. Any other record (a quote, a
+// line not yet buffered, the end of the input or an error) is left to
+// encoding/csv, reading from the same buffer: ok is false.
+func (r *CSVReader) readFast() (rec []string, ok bool) {
+	for {
+		buf, _ := r.br.Peek(r.br.Buffered()) // no read: what is buffered
+		i := bytes.IndexByte(buf, '\n')
+		if i < 0 {
+			return nil, false
+		}
+		line := buf[:i]
+		if i > 0 && line[i-1] == '\r' {
+			line = line[:i-1]
+		}
+		if len(line) == 0 { // encoding/csv skips an empty line
+			_, _ = r.br.Discard(i + 1)
+			r.fastLines++
+			continue
+		}
+		if bytes.IndexByte(line, '"') >= 0 {
+			return nil, false
+		}
+		s := string(line) // one allocation for the record's fields, as encoding/csv makes
+		_, _ = r.br.Discard(i + 1)
+		r.fastLines++
+		rec = r.fastRec[:0]
+		if len(r.comma) == 1 {
+			c, start := r.comma[0], 0
+			for j := 0; j < len(s); j++ {
+				if s[j] == c {
+					rec = append(rec, s[start:j])
+					start = j + 1
+				}
+			}
+			s = s[start:]
+		} else {
+			for {
+				j := strings.Index(s, r.comma)
+				if j < 0 {
+					break
+				}
+				rec = append(rec, s[:j])
+				s = s[j+len(r.comma):]
+			}
+		}
+		rec = append(rec, s)
+		r.fastRec = rec
+		return rec, true
+	}
+}
+
+// Reset makes r read the data rows of src, a CSV text without a header
+// row whose columns are those of the header r was made with, so that a
+// large file cut into pieces of whole rows can be read by one reader per
+// goroutine without reading the header and resolving the mapping again for
+// each piece. The rows of src are read exactly as [CSVReader.Read] reads
+// them after a header; Row counts from 0 again (the first row of src is
+// row 1), and lines, the number of lines before src's first line, is added
+// to the lines Line returns and a *csv.ParseError gives (pass the header's
+// line count to get the lines of the header followed by src). src is read
+// from its first byte: a byte-order mark is not skipped. An error that
+// stopped All is cleared.
+//
+// For example, with the header on line 1 of a file and a piece of it that
+// begins on line 1001 ([bytes.Reader] over the piece's bytes):
+//
+//	r.Reset(piece, 1000) // r.Line() is 1001 for the piece's first row
+func (r *CSVReader) Reset(src io.Reader, lines int) {
+	if r.br == nil {
+		r.br = bufio.NewReaderSize(src, 64<<10)
+	} else {
+		r.br.Reset(src)
+	}
+	cr := csv.NewReader(r.br)
+	cr.Comma = r.cr.Comma
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	r.cr = cr
+	r.lineBase, r.crLines, r.fastLines = lines, 0, 0
+	r.rec, r.row, r.line = nil, 0, 0
+	r.eof, r.err = nil, nil
 }
 
 // Row returns the data row number (1-based, the header not counted) of the
@@ -466,12 +593,86 @@ func (r *CSVReader) blank(v string) bool {
 	if len(v) > r.maxBlank {
 		return false
 	}
+	if r.blankASCII && isASCII(v) {
+		// Two ASCII strings are equal under Unicode case folding when they
+		// have the same length and are equal ignoring ASCII case.
+		if r.blankLens[lowerASCII(v[0])]&(1<<len(v)) == 0 {
+			return false
+		}
+		for _, b := range r.blanks {
+			if len(b) == len(v) && strings.EqualFold(v, b) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, b := range r.blanks {
 		if strings.EqualFold(v, b) {
 			return true
 		}
 	}
 	return false
+}
+
+// isASCII reports whether s holds ASCII bytes only.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// trimSpace is strings.TrimSpace, quicker for a value that neither starts
+// nor ends with white space or a byte of a multi-byte character.
+func trimSpace(s string) string {
+	if trimmed(s) {
+		return s
+	}
+	return trimSpaceSlow(s)
+}
+
+// trimmed reports whether s is non-empty and starts and ends with ASCII
+// bytes that are not white space, so that strings.TrimSpace keeps it whole.
+func trimmed(s string) bool {
+	return s != "" && edgeASCII[s[0]] && edgeASCII[s[len(s)-1]]
+}
+
+// edgeASCII holds the bytes that are ASCII and not white space: a value
+// that starts and ends with one is trimmed already.
+var edgeASCII = func() (t [256]bool) {
+	for c := '!'; c < utf8.RuneSelf; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
+// trimSpaceSlow trims ASCII white space, then leaves what is left to
+// strings.TrimSpace when it starts or ends with a multi-byte character.
+func trimSpaceSlow(s string) string {
+	for len(s) > 0 && asciiSpace(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && asciiSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	if len(s) > 0 && (s[0] >= utf8.RuneSelf || s[len(s)-1] >= utf8.RuneSelf) {
+		return strings.TrimSpace(s)
+	}
+	return s
+}
+
+// asciiSpace reports whether c is an ASCII byte unicode.IsSpace accepts.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // convert turns one record into an account.
@@ -484,7 +685,7 @@ func (r *CSVReader) convert(rec []string) (Account, error) {
 		errCols = append(errCols, col)
 	}
 	if r.idCol >= 0 && r.idCol < len(rec) {
-		a.ID = strings.TrimSpace(rec[r.idCol])
+		a.ID = trimSpace(rec[r.idCol])
 	} else if r.idCol < 0 {
 		a.ID = strconv.Itoa(r.row)
 	}
@@ -494,7 +695,7 @@ func (r *CSVReader) convert(rec []string) (Account, error) {
 		return Account{}, errs[0]
 	}
 	for i := len(r.header); i < len(rec); i++ {
-		if strings.TrimSpace(rec[i]) != "" {
+		if trimSpace(rec[i]) != "" {
 			return Account{}, &FieldError{AccountID: a.ID, Row: r.row, Field: "column " + strconv.Itoa(i+1),
 				Err: fmt.Errorf("is %q, beyond the header's %d columns", rec[i], len(r.header))}
 		}
@@ -502,7 +703,10 @@ func (r *CSVReader) convert(rec []string) (Account, error) {
 	var empRange, revRange string
 	var empCol, revCol int
 	for _, p := range r.plans {
-		v := strings.TrimSpace(rec[p.col])
+		v := rec[p.col]
+		if !trimmed(v) {
+			v = trimSpaceSlow(v)
+		}
 		if r.blank(v) {
 			if p.t == tID {
 				bad(p.col, errors.New("is empty"))
@@ -537,7 +741,12 @@ func (r *CSVReader) convert(rec []string) (Account, error) {
 		case tFounded:
 			a.Founded, err = parseYear(v)
 		case tCountry:
-			c, ok := r.countryCache[v]
+			// An upper-case ISO code reads as itself; m.country checks
+			// two-letter codes before any name.
+			c, ok := v, len(v) == 2 && v[0] >= 'A' && v[0] <= 'Z' && v[1] >= 'A' && v[1] <= 'Z' && isISOAlpha2(v)
+			if !ok {
+				c, ok = r.countryCache[v]
+			}
 			if !ok {
 				c, ok = r.m.country(v)
 				if ok && len(r.countryCache) < 4096 {
@@ -553,6 +762,17 @@ func (r *CSVReader) convert(rec []string) (Account, error) {
 		case tCity:
 			a.City = v
 		case tType:
+			switch v { // the spellings ParseCustomerType reads most often
+			case "B2B":
+				a.Type = B2B
+				continue
+			case "B2C":
+				a.Type = B2C
+				continue
+			case "B2G":
+				a.Type = B2G
+				continue
+			}
 			if a.Type, err = ParseCustomerType(v); err != nil {
 				err = fmt.Errorf("is %q, not a customer type (B2B, B2C or B2G)", v)
 			}
@@ -593,7 +813,7 @@ func (r *CSVReader) convert(rec []string) (Account, error) {
 		a.Country = r.country
 	}
 	for _, i := range r.unmapped {
-		if v := strings.TrimSpace(rec[i]); !r.blank(v) {
+		if v := trimSpace(rec[i]); !r.blank(v) {
 			setText(&a, r.textKey[i], v)
 		}
 	}

@@ -292,12 +292,20 @@ func normalizeHeader(s string) string {
 // an error: "1.234.567" and "1,5" are ambiguous between conventions and
 // refused rather than guessed.
 func parseNumber(s string, money, percent bool) (float64, error) {
+	if v, ok := parseDigits(s); ok {
+		return v, nil
+	}
 	orig := s
 	sign := 1.0
 	if strings.HasPrefix(s, "-") {
 		sign, s = -1, s[1:]
 	} else if strings.HasPrefix(s, "+") {
 		s = s[1:]
+	}
+	scale := 1.0
+	if s != "" && s[0]-'0' <= 9 && s[len(s)-1]-'0' <= 9 {
+		// A digit first and last: no currency symbol, no suffix.
+		goto digits
 	}
 	if money {
 		for _, sym := range [...]string{"US$", "$", "€", "£", "¥"} {
@@ -307,7 +315,6 @@ func parseNumber(s string, money, percent bool) (float64, error) {
 			}
 		}
 	}
-	scale := 1.0
 	switch {
 	case percent && strings.HasSuffix(s, "%"):
 		scale, s = 0.01, strings.TrimSpace(s[:len(s)-1])
@@ -323,6 +330,7 @@ func parseNumber(s string, money, percent bool) (float64, error) {
 	if s == "" {
 		return 0, fmt.Errorf("is %q, not a number", orig)
 	}
+digits:
 	if strings.IndexByte(s, ',') >= 0 {
 		var ok bool
 		if s, ok = ungroup(s); !ok {
@@ -351,6 +359,23 @@ func parseNumber(s string, money, percent bool) (float64, error) {
 		return 0, fmt.Errorf("is %q, out of range", orig)
 	}
 	return v, nil
+}
+
+// parseDigits reads s when it is 1 to 15 decimal digits, as
+// strconv.ParseFloat reads it: any such integer is exact in a float64.
+func parseDigits(s string) (float64, bool) {
+	if len(s) == 0 || len(s) > 15 {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		n = n*10 + uint64(c)
+	}
+	return float64(n), true
 }
 
 func hasSuffixFold(s, suffix string) bool {
@@ -434,9 +459,14 @@ func parseYear(s string) (int, error) {
 // parseStage reads a lifecycle stage, with HubSpot's long names for the
 // qualified-lead stages.
 func parseStage(s string) (Lifecycle, error) {
-	switch normalizeHeader(s) {
-	case "marketingqualifiedlead", "salesqualifiedlead":
-		return Lead, nil
+	// Normalizing keeps or shortens an ASCII string, and a non-ASCII
+	// letter that lowers to an ASCII one takes more bytes than it: a value
+	// shorter than the shorter long name cannot be either.
+	if len(s) >= len("salesqualifiedlead") {
+		switch normalizeHeader(s) {
+		case "marketingqualifiedlead", "salesqualifiedlead":
+			return Lead, nil
+		}
 	}
 	l, err := ParseLifecycle(s)
 	if err != nil {
@@ -454,12 +484,20 @@ func splitTechnologies(s string) []string {
 	}
 	n := strings.Count(s, sep) + 1
 	out := make([]string, 0, n)
-	for item := range strings.SplitSeq(s, sep) {
-		if item = strings.TrimSpace(item); item != "" {
+	for {
+		i := strings.Index(s, sep)
+		item := s
+		if i >= 0 {
+			item = s[:i]
+		}
+		if item = trimSpace(item); item != "" {
 			out = append(out, item)
 		}
+		if i < 0 {
+			return out
+		}
+		s = s[i+len(sep):]
 	}
-	return out
 }
 
 // country reads a country: an ISO 3166-1 alpha-2 code in any case ("UK"

@@ -8,6 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"math/bits"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -108,16 +110,16 @@ func runAssign(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// chunk is a unit of work: a copy of the header record followed by whole
-// records of the input.
+// chunk is a unit of work: whole records of the input.
 type chunk struct {
 	seq      int
 	data     []byte
 	lineBase int   // physical lines of the input before the chunk's first record
 	bytes    int64 // input bytes of the chunk's records
-	// starts and lines are the offset in data and the line in the chunk
-	// (1-based, the header's lines first) of each record, so that a row
-	// the reader returns can be copied to the output as it was written.
+	// starts and lines are the offset in data and the line (1-based,
+	// counted as if the header's lines came first) of each record, so that
+	// a row the reader returns can be copied to the output as it was
+	// written.
 	starts, lines []int
 }
 
@@ -254,7 +256,7 @@ func assignFile(ctx context.Context, o assignOptions) (st stats, err error) {
 				return
 			}
 			b := bufPool.Get().(*bytes.Buffer)
-			data := append(b.Bytes()[:0], header...)
+			data := b.Bytes()[:0]
 			c := chunk{seq: seq, lineBase: lineBase}
 			rows, lines := 0, 0
 			var err error
@@ -271,7 +273,7 @@ func assignFile(ctx context.Context, o assignOptions) (st stats, err error) {
 				lines += n
 			}
 			c.data = data
-			c.bytes = int64(len(data) - len(header))
+			c.bytes = int64(len(data))
 			lineBase += lines
 			if rows > 0 {
 				select {
@@ -291,8 +293,15 @@ func assignFile(ctx context.Context, o assignOptions) (st stats, err error) {
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			// Each worker resolves the header once, and its reader reads
+			// chunk after chunk (Reset), as if each followed the header.
+			r, err := segment.NewCSVReader(bytes.NewReader(header), o.Mapping)
 			for c := range chunks {
-				results <- assignChunk(c, o, inCols, headerLines)
+				if err != nil { // not expected: the header was read above
+					results <- chunkResult{chunk: c, err: err}
+					continue
+				}
+				results <- assignChunk(c, r, o, inCols, headerLines)
 			}
 		})
 	}
@@ -344,7 +353,7 @@ func assignFile(ctx context.Context, o assignOptions) (st stats, err error) {
 			if runErr != nil {
 				break
 			}
-			if _, err := out.Write(r.out.Bytes()); err != nil {
+			if _, err := out.WriteLarge(r.out.Bytes()); err != nil {
 				runErr = err
 				break
 			}
@@ -392,25 +401,24 @@ func assignFile(ctx context.Context, o assignOptions) (st stats, err error) {
 	return st, out.Commit()
 }
 
-// assignChunk parses and assigns the records of one chunk. A row is copied
-// to the output as the input has it (its quoting kept), followed by the
-// assignment's columns; a row with blank extra fields is written field by
-// field instead, so that every output row has the header's columns.
-func assignChunk(c chunk, o assignOptions, inCols, headerLines int) chunkResult {
+// assignChunk parses the records of one chunk with r, a reader made from
+// the input's header, and assigns them. A row is copied to the output as the
+// input has it (its quoting kept), followed by the assignment's columns; a
+// row with blank extra fields is written field by field instead, so that
+// every output row has the header's columns.
+func assignChunk(c chunk, r *segment.CSVReader, o assignOptions, inCols, headerLines int) chunkResult {
 	res := chunkResult{chunk: c, out: bufPool.Get().(*bytes.Buffer)}
-	r, err := segment.NewCSVReader(bytes.NewReader(c.data), o.Mapping)
-	if err != nil {
-		res.err = err
-		return res
-	}
+	r.Reset(bytes.NewReader(c.data), headerLines)
 	comma := byte(',')
 	if o.Mapping.Comma != "" {
 		comma = o.Mapping.Comma[0]
 	}
 	out := res.out.Bytes()[:0]
 	k := 0
+	var a segment.Account // one for the chunk: Assign takes its address
 	for {
-		a, err := r.Read()
+		var err error
+		a, err = r.Read()
 		if err == io.EOF {
 			break
 		}
@@ -445,7 +453,7 @@ func assignChunk(c chunk, o assignOptions, inCols, headerLines int) chunkResult 
 		out = append(out, comma)
 		out = appendField(out, as.Segment.Name, comma)
 		out = append(out, comma)
-		out = strconv.AppendFloat(out, as.Score, 'f', 4, 64)
+		out = appendScore(out, as.Score)
 		for i := range o.Layers {
 			var p segment.Assignment
 			if i < len(as.Parts) {
@@ -456,7 +464,7 @@ func assignChunk(c chunk, o assignOptions, inCols, headerLines int) chunkResult 
 			out = append(out, comma)
 			out = appendField(out, p.Segment.Name, comma)
 			out = append(out, comma)
-			out = strconv.AppendFloat(out, p.Score, 'f', 4, 64)
+			out = appendScore(out, p.Score)
 			out = append(out, comma)
 			// The reasons, joined with "; ", are always quoted: they
 			// nearly always hold a comma ("1,200 employees").
@@ -482,14 +490,72 @@ func appendField(dst []byte, s string, comma byte) []byte {
 	if s == "" {
 		return dst
 	}
-	r, _ := utf8.DecodeRuneInString(s)
-	if s != `\.` && !unicode.IsSpace(r) && strings.IndexByte(s, comma) < 0 && strings.IndexByte(s, '"') < 0 &&
-		strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\r') < 0 {
+	if !needsQuotes(s, comma) {
 		return append(dst, s...)
 	}
 	dst = append(dst, '"')
 	dst = appendEscaped(dst, s)
 	return append(dst, '"')
+}
+
+// needsQuotes reports whether the non-empty field s must be quoted.
+func needsQuotes(s string, comma byte) bool {
+	if s == `\.` {
+		return true
+	}
+	if c := s[0]; c < utf8.RuneSelf {
+		if c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' {
+			return true
+		}
+	} else if r, _ := utf8.DecodeRuneInString(s); unicode.IsSpace(r) {
+		return true
+	}
+	return strings.IndexByte(s, comma) >= 0 || strings.IndexByte(s, '"') >= 0 ||
+		strings.IndexByte(s, '\n') >= 0 || strings.IndexByte(s, '\r') >= 0
+}
+
+// appendScore appends s as strconv.AppendFloat(dst, s, 'f', 4, 64) does,
+// byte for byte: strconv formats a fixed number of decimals with
+// multiprecision arithmetic, and a score in (0, 1e9) is exactly
+// mant / 2^shift, so that s × 10⁴ is a 128-bit product shifted, rounded
+// half to even as strconv rounds the exact value.
+func appendScore(dst []byte, s float64) []byte {
+	if !(s > 0 && s < 1e9) { // zero, negative, NaN, large
+		return strconv.AppendFloat(dst, s, 'f', 4, 64)
+	}
+	b := math.Float64bits(s)
+	exp := int(b>>52) & 0x7ff
+	mant := b & (1<<52 - 1)
+	if exp == 0 {
+		exp = 1 // subnormal
+	} else {
+		mant |= 1 << 52
+	}
+	shift := uint(1075 - exp) // s = mant / 2^shift; s < 2^30 makes shift > 22
+	var q uint64
+	if shift < 68 { // else mant × 10⁴ < 2^67 is below half of 2^shift: q = 0
+		hi, lo := bits.Mul64(mant, 10000)
+		var remHi, remLo, halfHi, halfLo uint64
+		if shift < 64 {
+			q = hi<<(64-shift) | lo>>shift
+			remLo = lo & (1<<shift - 1)
+			halfLo = 1 << (shift - 1)
+		} else {
+			q = hi >> (shift - 64)
+			remHi, remLo = hi&(1<<(shift-64)-1), lo
+			if shift == 64 {
+				halfLo = 1 << 63
+			} else {
+				halfHi = 1 << (shift - 65)
+			}
+		}
+		if remHi > halfHi || remHi == halfHi && (remLo > halfLo || remLo == halfLo && q&1 == 1) {
+			q++
+		}
+	}
+	dst = strconv.AppendUint(dst, q/10000, 10)
+	f := q % 10000
+	return append(dst, '.', byte('0'+f/1000), byte('0'+f/100%10), byte('0'+f/10%10), byte('0'+f%10))
 }
 
 // appendEscaped appends s with each quote doubled, for inside a quoted field.

@@ -27,6 +27,18 @@ func createAtomic(path string) (*atomicFile, error) {
 	return &atomicFile{Writer: bufio.NewWriterSize(f, 1<<20), f: f, path: path}, nil
 }
 
+// WriteLarge writes p, and what is buffered before it, to the file without
+// copying a large p into the buffer first.
+func (a *atomicFile) WriteLarge(p []byte) (int, error) {
+	if len(p) < 64<<10 {
+		return a.Write(p)
+	}
+	if err := a.Flush(); err != nil {
+		return 0, err
+	}
+	return a.f.Write(p)
+}
+
 // Commit flushes the file, syncs it to disk and renames it to its name.
 func (a *atomicFile) Commit() error {
 	if a.done {
