@@ -165,8 +165,16 @@ func (e *assignmentEncoder) float(b []byte, f float64) ([]byte, bool) {
 }
 
 type scoreEntry struct {
-	k string
-	v float64
+	prefix uint64 // the key's first 8 bytes, big-endian, zero-padded
+	k      string
+	v      float64
+}
+
+func (x *scoreEntry) less(y *scoreEntry) bool {
+	if x.prefix != y.prefix {
+		return x.prefix < y.prefix
+	}
+	return x.k < y.k
 }
 
 // scores appends a map of scores as an object with its keys sorted
@@ -178,18 +186,46 @@ func (e *assignmentEncoder) scores(b []byte, m map[string]float64) ([]byte, bool
 		kv = make([]scoreEntry, 0, len(m))
 	}
 	for k, v := range m {
-		kv = append(kv, scoreEntry{k, v})
+		var p uint64
+		if len(k) >= 8 {
+			p = bits.ReverseBytes64(load64(k, 0))
+		} else {
+			for i := range 8 {
+				p <<= 8
+				if i < len(k) {
+					p |= uint64(k[i])
+				}
+			}
+		}
+		kv = append(kv, scoreEntry{p, k, v})
 	}
-	slices.SortFunc(kv, func(x, y scoreEntry) int { return strings.Compare(x.k, y.k) })
+	var ord [len(arr)]uint8
+	if len(kv) <= len(arr) {
+		// Insertion sort of the indices: a few dozen keys, most told apart
+		// by their prefix.
+		for i := range kv {
+			j := i
+			for ; j > 0 && kv[i].less(&kv[ord[j-1]]); j-- {
+				ord[j] = ord[j-1]
+			}
+			ord[j] = uint8(i)
+		}
+	} else {
+		slices.SortFunc(kv, func(x, y scoreEntry) int { return strings.Compare(x.k, y.k) })
+	}
 	b = append(b, '{')
-	for i, kv := range kv {
+	for i := range kv {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, kv.k)
+		x := &kv[i]
+		if len(kv) <= len(arr) {
+			x = &kv[ord[i]]
+		}
+		b = appendJSONString(b, x.k)
 		b = append(b, ':')
 		var ok bool
-		if b, ok = e.float(b, kv.v); !ok {
+		if b, ok = e.float(b, x.v); !ok {
 			return b, false
 		}
 	}
@@ -208,6 +244,11 @@ func appendJSONFloat(b []byte, f float64) ([]byte, bool) {
 	format := byte('f')
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'
+	}
+	if format == 'f' {
+		if c, ok := appendShortestF(b, f); ok {
+			return c, true
+		}
 	}
 	n := len(b)
 	b = strconv.AppendFloat(b, f, format, -1, 64)
@@ -238,7 +279,10 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start, i := 0, 0
 	for i < len(s) {
-		// Skip the bytes that need nothing, 8 at a time.
+		// Skip the bytes that need nothing, 16 and then 8 at a time.
+		for i+16 <= len(s) && escape8(load64(s, i))|escape8(load64(s, i+8)) == 0 {
+			i += 16
+		}
 		for i+8 <= len(s) {
 			if m := escape8(load64(s, i)); m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
@@ -315,11 +359,188 @@ func load64(s string, i int) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// escape8 is [special8] for encoding: it also flags <, > and &.
+// escape8 is [special8] for encoding: it flags the bytes below 0x20, from
+// 0x80, and ", \\, <, > and &. The quote and & differ in one bit, as do <
+// and >, so that each pair takes one test.
 func escape8(x uint64) uint64 {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	lt := x ^ (lo * '<')
-	gt := x ^ (lo * '>')
-	amp := x ^ (lo * '&')
-	return (special8(x) | (lt-lo)&^lt | (gt-lo)&^gt | (amp-lo)&^amp) & hi
+	qa := (x ^ lo*'"') &^ (lo * 0x04) // 0 for " and &
+	lg := (x ^ lo*'<') &^ (lo * 0x02) // 0 for < and >
+	bs := x ^ lo*'\\'
+	return ((x-lo*0x20)&^x | (qa-lo)&^qa | (lg-lo)&^lg | (bs-lo)&^bs | x) & hi
 }
+
+// appendShortestF appends f as strconv.AppendFloat(b, f, 'f', -1, 64)
+// does, for 2⁻¹⁷ ≤ |f| < 2⁵³, where scores and effects are. It returns
+// false for other numbers, and for the rare tie between two closest
+// shortest decimals, which it leaves to strconv.
+//
+// It is the Schubfach method (R. Giulietti, "The Schubfach way to render
+// doubles", 2020) in exact 128-bit integer arithmetic, which the range
+// allows: with f = c·2^q, q ≤ 0, and K the least integer with
+// 10^K ≥ 2^-q (times 4/3 when the gap below f is half the one above), the
+// interval of reals that read back as f, scaled by 10^K, is 1 to 10 wide
+// and its ends are not integers. So the shortest decimal in it is either
+// the one multiple of 10 in it, if any, or the closer to f·10^K of its
+// floor and ceiling that lie in it.
+func appendShortestF(b []byte, f float64) ([]byte, bool) {
+	x := math.Float64bits(f)
+	neg := x>>63 != 0
+	exp := int(x>>52) & 0x7ff
+	q := exp - 1075
+	if exp == 0 || q > 0 || q < -69 {
+		return b, false
+	}
+	c := x&(1<<52-1) | 1<<52
+	nq := uint(-q)
+	boundary := c == 1<<52 && exp > 1 // the gap below f is half the one above
+	K := shortestK[0][nq]
+	if boundary {
+		K = shortestK[1][nq]
+	}
+	p := pow10x128[K]
+	m := mul64x128(c, p)
+	a := m.shl(2)                              // 4c·10^K: f in units of 2^(q-2), scaled by 10^K
+	lo, hi := a.sub(p.shl(1)), a.add(p.shl(1)) // (4c∓2)·10^K
+	if boundary {
+		lo = a.sub(p) // (4c-1)·10^K
+	}
+	// m = f·10^K·2^nq: s is the floor of f·10^K, and frac what is left,
+	// times 2^nq.
+	s := m.shr(nq).lo
+	frac := m.sub(u128{lo: s}.shl(nq))
+	// in reports whether the integer n lies in the interval; the ends,
+	// 2^-(nq+2)·lo and 2^-(nq+2)·hi, are never integers.
+	in := func(n uint64) bool {
+		v := u128{lo: n}.shl(2 + nq)
+		return lo.less(v) && v.less(hi)
+	}
+	var d uint64
+	sp10 := s - s%10
+	if inDown, inUp := in(sp10), in(sp10+10); inDown != inUp {
+		d = sp10
+		if inUp {
+			d = sp10 + 10
+		}
+	} else {
+		t := s + 1
+		inS, inT := in(s), in(t)
+		switch {
+		case !inS && !inT:
+			return b, false // cannot happen: the interval is at least 1 wide
+		case inS && !inT:
+			d = s
+		case inT && !inS:
+			d = t
+		case frac == u128{}:
+			d = s
+		default:
+			half := u128{lo: 1}.shl(nq - 1) // nq ≥ 1 here: for nq = 0, frac is 0
+			switch {
+			case frac.less(half):
+				d = s
+			case half.less(frac):
+				d = t
+			default:
+				return b, false // a tie: strconv decides
+			}
+		}
+	}
+	e := -K
+	for d%10 == 0 {
+		d /= 10
+		e++
+	}
+	var buf [24]byte
+	digits := strconv.AppendUint(buf[:0], d, 10)
+	if neg {
+		b = append(b, '-')
+	}
+	switch n := len(digits); {
+	case e >= 0:
+		b = append(b, digits...)
+		for range e {
+			b = append(b, '0')
+		}
+	case n > -e:
+		b = append(b, digits[:n+e]...)
+		b = append(b, '.')
+		b = append(b, digits[n+e:]...)
+	default:
+		b = append(b, '0', '.')
+		for range -e - n {
+			b = append(b, '0')
+		}
+		b = append(b, digits...)
+	}
+	return b, true
+}
+
+// shortestK[0][n] is the least K ≥ 0 with 10^K ≥ 2^n, and shortestK[1][n]
+// the least with 10^K·3/4 ≥ 2^n, for n ≤ 69.
+var shortestK = func() (t [2][70]int) {
+	for n := range 70 {
+		for w := range 2 {
+			scale := 1.0
+			if w == 1 {
+				scale = 0.75
+			}
+			K := 0
+			for math.Pow10(K)*scale < math.Ldexp(1, n) { // exact: both are floats without rounding
+				K++
+			}
+			t[w][n] = K
+		}
+	}
+	return t
+}()
+
+// pow10x128[K] is 10^K, K ≤ 22.
+var pow10x128 = func() (t [23]u128) {
+	t[0] = u128{lo: 1}
+	for k := 1; k < len(t); k++ {
+		t[k] = mul64x128(10, t[k-1])
+	}
+	return t
+}()
+
+// u128 is an unsigned 128-bit integer.
+type u128 struct{ hi, lo uint64 }
+
+// mul64x128 returns a·b; the product must fit in 128 bits.
+func mul64x128(a uint64, b u128) u128 {
+	hi, lo := bits.Mul64(a, b.lo)
+	return u128{hi: hi + a*b.hi, lo: lo}
+}
+
+func (x u128) shl(n uint) u128 {
+	switch {
+	case n == 0:
+		return x
+	case n >= 64:
+		return u128{hi: x.lo << (n - 64)}
+	}
+	return u128{hi: x.hi<<n | x.lo>>(64-n), lo: x.lo << n}
+}
+
+func (x u128) shr(n uint) u128 {
+	switch {
+	case n == 0:
+		return x
+	case n >= 64:
+		return u128{lo: x.hi >> (n - 64)}
+	}
+	return u128{hi: x.hi >> n, lo: x.lo>>n | x.hi<<(64-n)}
+}
+
+func (x u128) add(y u128) u128 {
+	lo, carry := bits.Add64(x.lo, y.lo, 0)
+	return u128{hi: x.hi + y.hi + carry, lo: lo}
+}
+
+func (x u128) sub(y u128) u128 {
+	lo, borrow := bits.Sub64(x.lo, y.lo, 0)
+	return u128{hi: x.hi - y.hi - borrow, lo: lo}
+}
+
+func (x u128) less(y u128) bool { return x.hi < y.hi || x.hi == y.hi && x.lo < y.lo }
