@@ -161,7 +161,7 @@ func (m *Model) Profile(a *segment.Account) (Profile, error) {
 		return Profile{}, err
 	}
 	w.size(len(c.ix.needs), 0)
-	c.w.points(w.pts, &w.ev, a, nil)
+	c.w.points(w.pts, &w.ev, a, nil, nil)
 	return makeProfile(nil, w.pts, m.Config.EvidenceScale), nil
 }
 
@@ -268,7 +268,7 @@ func (m *Model) assign(a *segment.Account, c *compiled, w *work) (segment.Assign
 	}
 	n := len(c.ix.needs)
 	w.size(n, m.rowWidth())
-	c.w.points(w.pts, ev, a, w.det)
+	c.w.points(w.pts, ev, a, w.det, w.sc.kinds)
 	p := makeProfile(w.shares, w.pts, m.Config.EvidenceScale)
 	k := m.segmentOf(&p, w.row)
 	as := segment.Assignment{AccountID: a.ID, Segment: m.Segs[k], Score: p.Confidence}
@@ -479,7 +479,18 @@ func evidenceReasons(w *work, c *compiled, ev *evidence, j int) {
 			b = appendSep(b, i, len(d.kinds))
 			b = strconv.AppendInt(b, int64(k.n), 10)
 			b = append(b, ' ')
-			b = appendKindNoun(b, k.kind, k.n)
+			if k.ref >= 0 {
+				r := &w.sc.kinds[k.ref]
+				if r.noun == "" {
+					r.noun = kindNoun(r.kind, 1)
+				}
+				b = append(b, r.noun...)
+				if k.n != 1 {
+					b = append(b, 's')
+				}
+			} else {
+				b = appendKindNoun(b, k.kind, k.n)
+			}
 		}
 		b = append(b, " on "...)
 		b = append(b, label...)
@@ -498,7 +509,7 @@ func evidenceReasons(w *work, c *compiled, ev *evidence, j int) {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = strconv.AppendQuote(b, k)
+			b = append(b, k...)
 		}
 		b = append(b, " in "...)
 		for i, s := range d.textSrc {

@@ -111,6 +111,7 @@ type item struct {
 	weight float64 // decayed
 	topic  []int   // needs of the event's topic (shared, read only)
 	src    int     // index in Events
+	kind   int32   // index in scratch.kinds of the event's kind, or -1
 }
 
 // doc is one text that holds keywords: an event's text (and unmatched
@@ -121,6 +122,7 @@ type doc struct {
 	fixed  bool    // a text field: never rescaled
 	lo, hi int32   // its hits: evidence.hits[lo:hi]
 	item   int32   // index in evidence.items of the same event's topic item, or -1
+	kind   int32   // index in scratch.kinds of the event's kind, or -1
 	src    int     // index in Events, or -1-i for text field i
 }
 
@@ -218,6 +220,8 @@ type scratch struct {
 	answers []answerRef
 	texts   []seenText
 	memo    []hit
+	topics  []topicRef
+	kinds   []kindRef
 }
 
 // answerRef is a survey answer to a taxonomy question, with the question.
@@ -261,30 +265,23 @@ func (ix *index) extract(ev *evidence, a *segment.Account, surveyWeight float64,
 			}
 		}
 	}
-	sc.texts, sc.memo = sc.texts[:0], sc.memo[:0]
+	sc.texts, sc.memo, sc.topics, sc.kinds = sc.texts[:0], sc.memo[:0], sc.topics[:0], sc.kinds[:0]
 	for i := range a.Events {
 		e := &a.Events[i]
 		var topic []int
 		lo := int32(len(ev.hits))
 		text := e.Text != ""
-		topicText := false
 		if e.Topic != "" {
-			var ok bool
-			if topic, ok = ix.topics[e.Topic]; !ok {
-				sc.norm = appendNormalized(sc.norm[:0], e.Topic)
-				if topic, ok = ix.topics[string(sc.norm)]; !ok {
-					ev.hits = ix.m.match(ev.hits, int(lo), sc.norm)
-					text, topicText = true, true
-				}
+			var th []hit
+			var isText bool
+			topic, th, isText = ix.topicOf(e.Topic, sc)
+			if isText {
+				ev.hits = append(ev.hits, th...)
+				text = true
 			}
 		}
 		if e.Text != "" {
-			if topicText {
-				sc.norm = appendNormalized(sc.norm[:0], e.Text)
-				ev.hits = ix.m.match(ev.hits, int(lo), sc.norm)
-			} else {
-				ev.hits = ix.matchText(ev.hits, e.Text, sc)
-			}
+			ev.hits = mergeHits(ev.hits, int(lo), ix.textHits(e.Text, sc))
 		}
 		hits := ev.hits[lo:]
 		if text {
@@ -293,7 +290,8 @@ func (ix *index) extract(ev *evidence, a *segment.Account, surveyWeight float64,
 		if len(topic) == 0 && len(hits) == 0 {
 			continue
 		}
-		w := ix.kindWeight(e.Kind)
+		k := ix.kindOf(e.Kind, sc)
+		w := k.weight
 		if w == 0 {
 			ev.hits = ev.hits[:lo]
 			continue
@@ -311,10 +309,10 @@ func (ix *index) extract(ev *evidence, a *segment.Account, surveyWeight float64,
 		it := int32(-1)
 		if explain && len(topic) > 0 {
 			it = int32(len(ev.items))
-			ev.items = append(ev.items, item{unix: t, weight: w, topic: topic, src: i})
+			ev.items = append(ev.items, item{unix: t, weight: w, topic: topic, src: i, kind: k.index})
 		}
 		if len(hits) > 0 {
-			ev.docs = append(ev.docs, doc{unix: t, weight: w, lo: lo, hi: int32(len(ev.hits)), item: it, src: i})
+			ev.docs = append(ev.docs, doc{unix: t, weight: w, lo: lo, hi: int32(len(ev.hits)), item: it, src: i, kind: k.index})
 		}
 	}
 	for fi, f := range ix.fields {
@@ -323,35 +321,115 @@ func (ix *index) extract(ev *evidence, a *segment.Account, surveyWeight float64,
 			continue
 		}
 		lo := int32(len(ev.hits))
-		ev.hits = ix.matchText(ev.hits, v, sc)
+		ev.hits = append(ev.hits, ix.textHits(v, sc)...)
 		count(ev.hits[lo:])
 		if int32(len(ev.hits)) > lo {
-			ev.docs = append(ev.docs, doc{weight: f.weight, fixed: true, lo: lo, hi: int32(len(ev.hits)), item: -1, src: -1 - fi})
+			ev.docs = append(ev.docs, doc{weight: f.weight, fixed: true, lo: lo, hi: int32(len(ev.hits)), item: -1, src: -1 - fi, kind: -1})
 		}
 	}
 	return ndocs, nil
 }
 
-// maxSeen bounds the texts of one account whose hits are remembered.
-const maxSeen = 16
+// maxSeen bounds the texts, topics and kinds of one account whose look-ups
+// are remembered (an account with more looks the others up each time).
+const maxSeen = 32
 
-// matchText appends to dst the hits of a text on its own (counted from
-// nothing), reusing the hits of the same text when the account held it
-// before.
-func (ix *index) matchText(dst []hit, text string, sc *scratch) []hit {
-	for _, s := range sc.texts {
-		if s.text == text {
-			return append(dst, sc.memo[s.lo:s.hi]...)
+// textHits returns the hits of a text on its own, remembering them for
+// the account: accounts often repeat a text (the same ticket subject, the
+// same form answer). The result is in sc.memo.
+func (ix *index) textHits(text string, sc *scratch) []hit {
+	for i := range sc.texts {
+		if s := &sc.texts[i]; s.text == text {
+			return sc.memo[s.lo:s.hi]
 		}
 	}
-	lo := len(dst)
 	sc.norm = appendNormalized(sc.norm[:0], text)
-	dst = ix.m.match(dst, lo, sc.norm)
+	return ix.matchNorm(text, sc)
+}
+
+// matchNorm matches sc.norm, the normalized form of text, into sc.memo,
+// and returns its hits.
+func (ix *index) matchNorm(text string, sc *scratch) []hit {
+	lo := len(sc.memo)
+	sc.memo = ix.m.match(sc.memo, lo, sc.norm)
 	if len(sc.texts) < maxSeen {
-		sc.texts = append(sc.texts, seenText{text: text, lo: int32(len(sc.memo)), hi: int32(len(sc.memo) + len(dst) - lo)})
-		sc.memo = append(sc.memo, dst[lo:]...)
+		sc.texts = append(sc.texts, seenText{text: text, lo: int32(lo), hi: int32(len(sc.memo))})
+	}
+	return sc.memo[lo:]
+}
+
+// mergeHits adds the hits hs of one text to those in dst[from:], as if
+// the text had been matched after them.
+func mergeHits(dst []hit, from int, hs []hit) []hit {
+	if len(dst) == from {
+		return append(dst, hs...)
+	}
+next:
+	for _, h := range hs {
+		for i := from; i < len(dst); i++ {
+			if dst[i].kw == h.kw {
+				dst[i].count += h.count
+				continue next
+			}
+		}
+		dst = append(dst, h)
 	}
 	return dst
+}
+
+// topicRef is an event topic already looked up for the current account:
+// the needs it signals, or, for a topic of no need, its keywords (in
+// scratch.memo) as a text.
+type topicRef struct {
+	topic  string
+	needs  []int
+	text   bool
+	lo, hi int32
+}
+
+// topicOf looks an event topic up: the needs it signals, or, when it is
+// the topic of no need, its keywords as a text (text true).
+func (ix *index) topicOf(t string, sc *scratch) (needs []int, hits []hit, text bool) {
+	for i := range sc.topics {
+		if r := &sc.topics[i]; r.topic == t {
+			return r.needs, sc.memo[r.lo:r.hi], r.text
+		}
+	}
+	needs, ok := ix.topics[t]
+	if !ok {
+		sc.norm = appendNormalized(sc.norm[:0], t)
+		if needs, ok = ix.topics[string(sc.norm)]; !ok {
+			hits = ix.matchNorm(t, sc)
+		}
+	}
+	if len(sc.topics) < maxSeen {
+		hi := int32(len(sc.memo))
+		sc.topics = append(sc.topics, topicRef{topic: t, needs: needs, text: !ok, lo: hi - int32(len(hits)), hi: hi})
+	}
+	return needs, hits, !ok
+}
+
+// kindRef is an event kind already looked up for the current account.
+type kindRef struct {
+	kind   string
+	weight float64
+	index  int32  // in scratch.kinds; -1 when not remembered
+	noun   string // kindNoun(kind, 1), once known
+}
+
+// kindOf looks an event kind up.
+func (ix *index) kindOf(kind string, sc *scratch) kindRef {
+	for i := range sc.kinds {
+		if sc.kinds[i].kind == kind {
+			return sc.kinds[i]
+		}
+	}
+	k := kindRef{kind: kind, weight: ix.kindWeight(kind), index: -1}
+	if len(sc.kinds) < maxSeen {
+		k.index = int32(len(sc.kinds))
+		sc.kinds = append(sc.kinds, k)
+	}
+	return k
 }
 
 // extractSurvey standardizes the account's answers to taxonomy questions
@@ -431,8 +509,24 @@ type needDetail struct {
 	kinds                        []kindCount // in order of first event
 	oldest                       int64
 	hasOldest                    bool
-	keywords                     []string
+	keywords                     []string // quoted
 	textSrc                      []string
+}
+
+// logCounts holds ln n for the small counts of a keyword in a text.
+var logCounts = func() (t [16]float64) {
+	for n := range t {
+		t[n] = math.Log(float64(n))
+	}
+	return t
+}()
+
+// logCount returns ln n.
+func logCount(n int32) float64 {
+	if n >= 0 && int(n) < len(logCounts) {
+		return logCounts[n]
+	}
+	return math.Log(float64(n))
 }
 
 // kindCount counts the events of one kind behind a need.
@@ -440,6 +534,7 @@ type kindCount struct {
 	kind   string
 	n      int
 	weight float64 // the kind's weight
+	ref    int32   // index in scratch.kinds, or -1
 }
 
 // reset empties d, keeping its buffers.
@@ -449,8 +544,9 @@ func (d *needDetail) reset() {
 
 // points returns the points of each need into dst (len = needs), and, when
 // det is not nil, the detail of each need (ev must then have been
-// extracted with explain; det's elements must be reset).
-func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []needDetail) {
+// extracted with explain, with the kinds it looked up; det's elements
+// must be reset).
+func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []needDetail, kinds []kindRef) {
 	scale := 1.0
 	if ev.relative && w.dec.hasAsOf && w.dec.halfLife > 0 {
 		scale = math.Exp2(-float64(w.dec.asOf-ev.rel) / w.dec.halfLife)
@@ -465,7 +561,7 @@ func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []
 		}
 		for _, it := range ev.items {
 			for _, j := range it.topic {
-				w.noteEvent(&det[j], a, it.src, it.unix)
+				w.noteEvent(&det[j], a, kinds, it.src, it.kind, it.unix)
 			}
 		}
 	}
@@ -480,7 +576,7 @@ func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []
 		clear(share[:len(dst)])
 		var tot float64
 		for _, h := range hits {
-			v := (1 + math.Log(float64(h.count))) * w.idf[h.kw]
+			v := (1 + logCount(h.count)) * w.idf[h.kw]
 			share[w.ix.m.kws[h.kw].need] += v
 			tot += v
 		}
@@ -497,16 +593,24 @@ func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []
 			nd.textPts += p
 			var src string
 			if d.src >= 0 {
-				src = kindNoun(a.Events[d.src].Kind, 1)
+				if d.kind >= 0 {
+					k := &kinds[d.kind]
+					if k.noun == "" {
+						k.noun = kindNoun(k.kind, 1)
+					}
+					src = k.noun
+				} else {
+					src = kindNoun(a.Events[d.src].Kind, 1)
+				}
 				if d.item < 0 || !slices.Contains(ev.items[d.item].topic, j) {
-					w.noteEvent(nd, a, d.src, d.unix)
+					w.noteEvent(nd, a, kinds, d.src, d.kind, d.unix)
 				}
 			} else {
 				src = w.ix.fields[-1-d.src].src
 			}
 			for _, h := range hits {
-				if k := &w.ix.m.kws[h.kw]; k.need == j && !slices.Contains(nd.keywords, k.raw) {
-					nd.keywords = append(nd.keywords, k.raw)
+				if k := &w.ix.m.kws[h.kw]; k.need == j && !slices.Contains(nd.keywords, k.quoted) {
+					nd.keywords = append(nd.keywords, k.quoted)
 				}
 			}
 			if !slices.Contains(nd.textSrc, src) {
@@ -516,18 +620,28 @@ func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []
 	}
 }
 
-func (w *weigher) noteEvent(d *needDetail, a *segment.Account, src int, unix int64) {
+// noteEvent counts event src, whose kind is kinds[ki] (ki ≥ 0), in d.
+func (w *weigher) noteEvent(d *needDetail, a *segment.Account, kinds []kindRef, src int, ki int32, unix int64) {
 	kind := a.Events[src].Kind
+	if ki >= 0 {
+		kind = kinds[ki].kind
+	}
 	found := false
 	for i := range d.kinds {
-		if d.kinds[i].kind == kind {
+		if d.kinds[i].ref == ki && (ki >= 0 || d.kinds[i].kind == kind) {
 			d.kinds[i].n++
 			found = true
 			break
 		}
 	}
 	if !found {
-		d.kinds = append(d.kinds, kindCount{kind: kind, n: 1, weight: w.ix.kindWeight(kind)})
+		var wt float64
+		if ki >= 0 {
+			wt = kinds[ki].weight
+		} else {
+			wt = w.ix.kindWeight(kind)
+		}
+		d.kinds = append(d.kinds, kindCount{kind: kind, n: 1, weight: wt, ref: ki})
 	}
 	if !d.hasOldest || unix < d.oldest {
 		d.oldest, d.hasOldest = unix, true

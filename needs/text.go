@@ -1,9 +1,11 @@
 package needs
 
 import (
-	"bytes"
+	"encoding/binary"
+	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -29,6 +31,18 @@ var fold = map[rune]string{
 // ends: "Single Sign-On!" becomes "single sign on".
 func normalize(s string) string { return string(appendNormalized(nil, s)) }
 
+// asciiFold maps an ASCII letter or digit to its lower case, and every
+// other ASCII byte to 0.
+var asciiFold = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = c, c
+	}
+	return t
+}()
+
 // appendNormalized appends the normalized form of s to dst. ASCII text is
 // handled without a map lookup.
 func appendNormalized(dst []byte, s string) []byte {
@@ -38,18 +52,12 @@ func appendNormalized(dst []byte, s string) []byte {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
-			switch {
-			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-				dst = append(dst, c)
+			if l := asciiFold[c]; l != 0 {
+				dst = append(dst, l)
 				space = false
-			case 'A' <= c && c <= 'Z':
-				dst = append(dst, c+'a'-'A')
-				space = false
-			default:
-				if !space {
-					dst = append(dst, ' ')
-					space = true
-				}
+			} else if !space {
+				dst = append(dst, ' ')
+				space = true
 			}
 			continue
 		}
@@ -83,43 +91,73 @@ type keyword struct {
 	tokens []string // normalized words
 	prefix bool     // the last word matches as a prefix
 	raw    string   // as the taxonomy writes it, without "*", for reasons
+	quoted string   // raw, quoted with strconv.Quote
 }
 
 // matcher finds the keywords of a taxonomy in text.
 type matcher struct {
 	kws []keyword
-	// words holds each word that starts a keyword: a first word matched
-	// exactly (phrases, and single words without "*"), or the prefix of a
-	// single-word prefix keyword; slots is an open-addressing hash table
-	// (FNV-1a, linear probing) of indices into words, plus one, 0 for an
+	// words holds each first word of a keyword matched exactly (phrases,
+	// and single words without "*"); slots is an open-addressing hash
+	// table (linear probing) of indices into words, plus one, 0 for an
 	// empty slot.
 	words []word
 	slots []int32
-	// prefixLens lists the prefix lengths in use, ascending.
-	prefixLens []int
-	// starts marks the first two bytes of every prefix (by b0<<8|b1;
-	// a one-byte prefix marks all 256 second bytes), so that most words
-	// skip the prefix look-ups.
-	starts [1 << 16 / 64]uint64
+	// The single-word prefix keywords form a trie: root holds the node
+	// (plus one, 0 for none) each first byte leads to, and next, an
+	// open-addressing hash table (linear probing), the edges below: an
+	// edge from node n on byte b has key (n+1)<<8|b, 0 marking an empty
+	// slot.
+	root  [256]int32
+	nodes [][]int32 // the prefix keywords that end at each node
+	next  []trieEdge
+	shift uint // 32 − log2(len(next))
 }
 
 // word is a key of the matcher's table.
 type word struct {
 	hash  uint64
 	key   string
-	exact []int32 // keywords whose first word is key, matched exactly
-	pre   []int32 // single-word prefix keywords whose prefix is key
+	exact []int32 // keywords whose first word is key
 }
 
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
+type trieEdge struct {
+	key  uint32
+	node int32
+}
 
-func fnv(b []byte) uint64 {
-	h := uint64(fnvOffset)
-	for _, c := range b {
-		h = (h ^ uint64(c)) * fnvPrime
+// child returns the node the edge from node n on byte b leads to, or -1.
+func (m *matcher) child(n int32, b byte) int32 {
+	key := uint32(n+1)<<8 | uint32(b)
+	mask := uint32(len(m.next) - 1)
+	for i := (key * 0x9E3779B1) >> m.shift; ; i = (i + 1) & mask {
+		e := m.next[i]
+		if e.key == key {
+			return e.node
+		}
+		if e.key == 0 {
+			return -1
+		}
+	}
+}
+
+const hashPrime = 0x9E3779B97F4A7C15
+
+// wordHash hashes a word eight bytes at a time.
+func wordHash(b []byte) uint64 {
+	h := uint64(len(b)) * hashPrime
+	for len(b) >= 8 {
+		h = (h ^ binary.LittleEndian.Uint64(b)) * hashPrime
+		h ^= h >> 31
+		b = b[8:]
+	}
+	if len(b) > 0 {
+		var x uint64
+		for i, c := range b {
+			x |= uint64(c) << (8 * i)
+		}
+		h = (h ^ x) * hashPrime
+		h ^= h >> 31
 	}
 	return h
 }
@@ -140,7 +178,7 @@ func (m *matcher) lookup(b []byte, h uint64) *word {
 
 // entry returns the word of key k, adding it if needed.
 func (m *matcher) entry(k string) *word {
-	h := fnv([]byte(k))
+	h := wordHash([]byte(k))
 	if w := m.lookup([]byte(k), h); w != nil {
 		return w
 	}
@@ -152,26 +190,6 @@ func (m *matcher) entry(k string) *word {
 	}
 	m.slots[i] = int32(len(m.words))
 	return &m.words[len(m.words)-1]
-}
-
-func (m *matcher) markStart(p string) {
-	if len(p) == 1 {
-		for b := range 256 {
-			i := int(p[0])<<8 | b
-			m.starts[i/64] |= 1 << (i % 64)
-		}
-		return
-	}
-	i := int(p[0])<<8 | int(p[1])
-	m.starts[i/64] |= 1 << (i % 64)
-}
-
-func (m *matcher) mayStart(w []byte) bool {
-	if len(w) < 2 {
-		return len(w) == 1 && m.starts[int(w[0])<<8/64]&1 != 0
-	}
-	i := int(w[0])<<8 | int(w[1])
-	return m.starts[i/64]&(1<<(i%64)) != 0
 }
 
 // compileKeyword splits a keyword into normalized words; it reports false
@@ -192,7 +210,8 @@ func compileKeyword(need int, raw string) (keyword, bool) {
 	if prefix {
 		text += "*"
 	}
-	return keyword{need: need, text: text, tokens: strings.Split(n, " "), prefix: prefix, raw: strings.TrimSuffix(strings.TrimSpace(raw), "*")}, true
+	r := strings.TrimSuffix(strings.TrimSpace(raw), "*")
+	return keyword{need: need, text: text, tokens: strings.Split(n, " "), prefix: prefix, raw: r, quoted: strconv.Quote(r)}, true
 }
 
 func newMatcher(kws []keyword) *matcher {
@@ -202,22 +221,55 @@ func newMatcher(kws []keyword) *matcher {
 		size *= 2
 	}
 	m := &matcher{kws: kws, slots: make([]int32, size), words: make([]word, 0, len(kws))}
-	lens := map[int]bool{}
+	// Build the trie with maps, then flatten it breadth first.
+	type tnode struct {
+		next map[byte]*tnode
+		pre  []int32
+	}
+	root := &tnode{next: map[byte]*tnode{}}
 	for i, k := range kws {
 		if k.prefix && len(k.tokens) == 1 {
-			w := m.entry(k.tokens[0])
-			w.pre = append(w.pre, int32(i))
-			lens[len(k.tokens[0])] = true
-			m.markStart(k.tokens[0])
+			n := root
+			for _, c := range []byte(k.tokens[0]) {
+				if n.next[c] == nil {
+					n.next[c] = &tnode{next: map[byte]*tnode{}}
+				}
+				n = n.next[c]
+			}
+			n.pre = append(n.pre, int32(i))
 			continue
 		}
 		w := m.entry(k.tokens[0])
 		w.exact = append(w.exact, int32(i))
 	}
-	for l := range lens {
-		m.prefixLens = append(m.prefixLens, l)
+	queue := []*tnode{}
+	for _, c := range slices.Sorted(maps.Keys(root.next)) {
+		m.root[c] = int32(len(queue)) + 1
+		queue = append(queue, root.next[c])
 	}
-	slices.Sort(m.prefixLens)
+	var edges []trieEdge
+	for q := 0; q < len(queue); q++ {
+		n := queue[q]
+		m.nodes = append(m.nodes, n.pre)
+		for _, c := range slices.Sorted(maps.Keys(n.next)) {
+			edges = append(edges, trieEdge{key: uint32(q+1)<<8 | uint32(c), node: int32(len(queue))})
+			queue = append(queue, n.next[c])
+		}
+	}
+	// A table at most a quarter full.
+	bits := uint(4)
+	for 1<<bits < 4*len(edges) {
+		bits++
+	}
+	m.next, m.shift = make([]trieEdge, 1<<bits), 32-bits
+	mask := uint32(len(m.next) - 1)
+	for _, e := range edges {
+		i := (e.key * 0x9E3779B1) >> m.shift
+		for m.next[i].key != 0 {
+			i = (i + 1) & mask
+		}
+		m.next[i] = e
+	}
 	return m
 }
 
@@ -246,34 +298,27 @@ func (m *matcher) match(dst []hit, from int, text []byte) []hit {
 	// Walk the words: the keywords a word starts exactly, then those
 	// whose prefix it starts with, shortest prefix first.
 	for pos := 0; pos < len(text); {
-		end := bytes.IndexByte(text[pos:], ' ')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += pos
+		end := pos
+		for end < len(text) && text[end] != ' ' {
+			end++
 		}
 		w := text[pos:end]
-		if e := m.lookup(w, fnv(w)); e != nil {
+		if e := m.lookup(w, wordHash(w)); e != nil {
 			for _, k := range e.exact {
-				if m.phraseAt(text, end, m.kws[k]) {
+				if m.phraseAt(text, end, &m.kws[k]) {
 					add(k)
 				}
 			}
 		}
-		if m.mayStart(w) {
-			h, n := uint64(fnvOffset), 0
-			for _, l := range m.prefixLens {
-				if l > len(w) {
+		if len(w) > 0 && m.root[w[0]] != 0 {
+			for n, i := m.root[w[0]]-1, 1; n >= 0; i++ {
+				for _, k := range m.nodes[n] {
+					add(k)
+				}
+				if i == len(w) {
 					break
 				}
-				for ; n < l; n++ {
-					h = (h ^ uint64(w[n])) * fnvPrime
-				}
-				if e := m.lookup(w[:l], h); e != nil {
-					for _, k := range e.pre {
-						add(k)
-					}
-				}
+				n = m.child(n, w[i])
 			}
 		}
 		pos = end + 1
@@ -283,30 +328,24 @@ func (m *matcher) match(dst []hit, from int, text []byte) []hit {
 
 // phraseAt reports whether the words of k after its first follow in text
 // from position after (just past the first word).
-func (m *matcher) phraseAt(text []byte, after int, k keyword) bool {
+func (m *matcher) phraseAt(text []byte, after int, k *keyword) bool {
 	pos := after
 	for i := 1; i < len(k.tokens); i++ {
 		if pos >= len(text) {
 			return false
 		}
 		pos++ // the space
-		end := bytes.IndexByte(text[pos:], ' ')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += pos
-		}
-		w := text[pos:end]
 		t := k.tokens[i]
-		last := i == len(k.tokens)-1
-		if last && k.prefix {
-			if len(w) < len(t) || string(w[:len(t)]) != t {
-				return false
-			}
-		} else if string(w) != t {
+		if len(text)-pos < len(t) || string(text[pos:pos+len(t)]) != t {
 			return false
 		}
-		pos = end
+		pos += len(t)
+		if i == len(k.tokens)-1 && k.prefix {
+			return true // the last word only starts with t
+		}
+		if pos < len(text) && text[pos] != ' ' {
+			return false
+		}
 	}
 	return true
 }
