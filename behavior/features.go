@@ -687,25 +687,14 @@ func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector
 	slopeMonths := k.slopeMonths
 	*v = Vector{}
 
-	// Durations before asOf: the first record seen (the largest), the
-	// latest activity and the latest purchase (the smallest).
-	var firstD, actD, buyD time.Duration
-	anySeen, anyAct := false, false
-	// The reference's seen and act, on durations.
-	seen := func(d time.Duration) {
-		if !anySeen || d > firstD {
-			firstD, anySeen = d, true
-		}
-	}
-	act := func(d time.Duration) {
-		if !anyAct || d < actD {
-			actD, anyAct = d, true
-		}
-	}
+	// Durations before asOf (d ≥ 0 for the records read): the first
+	// record seen (the largest; −1 for none), the latest activity and the
+	// latest purchase (the smallest; noSpan for none). These are the
+	// reference's seen, act and lastBuy.
+	firstD, actD, buyD := time.Duration(-1), noSpan, noSpan
 
 	// Orders.
 	var freq, gross, returned, discount, recent, prior, premium, judged float64
-	anyOrder := false
 	for i := range a.Orders {
 		od := &a.Orders[i]
 		d, ok := c.ago(od.Time)
@@ -715,7 +704,7 @@ func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector
 		if d < 0 {
 			continue
 		}
-		seen(d)
+		firstD = max(firstD, d)
 		if od.Return {
 			if d < k.window {
 				returned += od.Amount
@@ -727,11 +716,8 @@ func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector
 			}
 			continue
 		}
-		act(d)
-		if !anyOrder || d < buyD {
-			buyD = d
-		}
-		anyOrder = true
+		actD = min(actD, d)
+		buyD = min(buyD, d)
 		switch {
 		case d < k.trend:
 			recent += od.Amount
@@ -761,7 +747,7 @@ func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector
 			}
 		}
 	}
-	if anyOrder {
+	if buyD != noSpan {
 		v[RecencyDays] = segment.N(days(buyD))
 	}
 	v[Frequency] = segment.N(freq)
@@ -792,7 +778,7 @@ func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector
 				continue
 			}
 			anySub = true
-			seen(d)
+			firstD = max(firstD, d)
 			if s.End.IsZero() || s.End.After(asOf) {
 				mrr += s.Monthly
 				subSeats += float64(s.Seats)
@@ -808,78 +794,39 @@ func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector
 	}
 
 	// Usage.
-	var logins, active, feats activity
-	var usedD, purD, actLastD time.Duration
-	var used, purchased, activeLast float64
-	haveUsed, havePur, haveActive, usageInWindow := false, false, false, false
-	var featBuf [16]string
-	featSeen := featBuf[:0]
-	for i := range a.Usage {
-		u := &a.Usage[i]
-		d, ok := c.ago(u.Time)
-		if !ok {
-			return false
-		}
-		if d < 0 {
-			continue
-		}
-		seen(d)
-		if u.Value > 0 {
-			act(d)
-		}
-		inWindow := d < k.window
-		usageInWindow = usageInWindow || inWindow
-		switch u.Metric {
-		case segment.MetricLogins:
-			logins.addD(d, u.Value, k)
-		case segment.MetricActiveUsers:
-			active.addD(d, u.Value, k)
-			if inWindow && (!haveActive || d <= actLastD) {
-				activeLast, actLastD, haveActive = u.Value, d, true
-			}
-		case segment.MetricSeatsUsed:
-			if inWindow && (!haveUsed || d <= usedD) {
-				used, usedD, haveUsed = u.Value, d, true
-			}
-		case segment.MetricSeatsPurchased:
-			if inWindow && (!havePur || d <= purD) {
-				purchased, purD, havePur = u.Value, d, true
-			}
-		default:
-			if strings.HasPrefix(u.Metric, segment.MetricFeaturePrefix) {
-				feats.addD(d, u.Value, k)
-				if inWindow && u.Value > 0 && !slices.Contains(featSeen, u.Metric) {
-					featSeen = append(featSeen, u.Metric)
-				}
-			}
-		}
+	var us usageScan
+	us.firstD, us.actD = firstD, actD
+	if !us.scan(a.Usage, &c, k) {
+		return false
 	}
-	series := &active
+	firstD, actD = us.firstD, us.actD
+	series := &us.active
 	if !series.any {
-		series = &logins
+		series = &us.logins
 	}
 	if !series.any {
-		series = &feats
+		series = &us.feats
 	}
 	if series.any {
 		series.first = days(series.firstD)
 		v[UsageTrend] = symChange(series.recent, series.prior)
 		v[UsageSlope] = series.slope(slopeMonths)
 	}
-	if !haveUsed && haveActive {
-		used, haveUsed = activeLast, true
+	used, haveUsed := us.used, us.haveUsed
+	if !haveUsed && us.haveActive {
+		used, haveUsed = us.activeLast, true
 	}
 	if haveUsed {
 		den := subSeats
-		if havePur {
-			den = purchased
+		if us.havePur {
+			den = us.purchased
 		}
 		if den > 0 {
 			v[SeatUtilization] = segment.N(math.Min(3, math.Max(0, used)/den))
 		}
 	}
-	if usageInWindow && o.KnownFeatures > 0 {
-		v[FeatureBreadth] = segment.N(math.Min(1, float64(len(featSeen))/float64(o.KnownFeatures)))
+	if us.inWindow && o.KnownFeatures > 0 {
+		v[FeatureBreadth] = segment.N(math.Min(1, float64(us.nFeat)/float64(o.KnownFeatures)))
 	}
 
 	// Events.
@@ -895,8 +842,8 @@ func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector
 		if d < 0 {
 			continue
 		}
-		seen(d)
-		act(d)
+		firstD = max(firstD, d)
+		actD = min(actD, d)
 		if d >= k.window {
 			continue
 		}
@@ -923,16 +870,82 @@ func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector
 	v[ContentEngagement] = segment.N(content / per)
 	v[Channels] = segment.N(float64(len(chans)))
 	span := window
-	if anySeen {
+	if firstD >= 0 {
 		span = math.Max(30, math.Min(window, days(firstD)))
 	}
 	v[TicketRate] = segment.N(tickets / (span / 30))
 
-	if anySeen {
+	if firstD >= 0 {
 		v[TenureDays] = segment.N(days(firstD))
 	}
-	if anyAct {
+	if actD != noSpan {
 		v[InactiveDays] = segment.N(days(actD))
 	}
+	return true
+}
+
+// noSpan marks no record in fastFeatures: above every duration a clock
+// returns.
+const noSpan = time.Duration(math.MaxInt64)
+
+// usageScan is what fastFeatures reads from the usage records, in a
+// function of its own so that its loop's variables stay in registers.
+type usageScan struct {
+	logins, active, feats       activity
+	used, purchased, activeLast float64
+	haveUsed, havePur           bool
+	haveActive, inWindow        bool
+	nFeat                       int           // features adopted in the window
+	firstD, actD                time.Duration // in and out, as in fastFeatures
+}
+
+// scan reads the usage records; false when a time is out of c's range.
+func (st *usageScan) scan(us []segment.Usage, c *clock, k *cutoffs) bool {
+	firstD, actD, window := st.firstD, st.actD, k.window
+	var usedD, purD, actLastD time.Duration
+	inWindowAny := false
+	var featBuf [16]string
+	featSeen := featBuf[:0]
+	for i := range us {
+		u := &us[i]
+		d, ok := c.ago(u.Time)
+		if !ok {
+			return false
+		}
+		if d < 0 {
+			continue
+		}
+		firstD = max(firstD, d)
+		if u.Value > 0 {
+			actD = min(actD, d)
+		}
+		inWindow := d < window
+		inWindowAny = inWindowAny || inWindow
+		switch u.Metric {
+		case segment.MetricLogins:
+			st.logins.addD(d, u.Value, k)
+		case segment.MetricActiveUsers:
+			st.active.addD(d, u.Value, k)
+			if inWindow && (!st.haveActive || d <= actLastD) {
+				st.activeLast, actLastD, st.haveActive = u.Value, d, true
+			}
+		case segment.MetricSeatsUsed:
+			if inWindow && (!st.haveUsed || d <= usedD) {
+				st.used, usedD, st.haveUsed = u.Value, d, true
+			}
+		case segment.MetricSeatsPurchased:
+			if inWindow && (!st.havePur || d <= purD) {
+				st.purchased, purD, st.havePur = u.Value, d, true
+			}
+		default:
+			if strings.HasPrefix(u.Metric, segment.MetricFeaturePrefix) {
+				st.feats.addD(d, u.Value, k)
+				if inWindow && u.Value > 0 && !slices.Contains(featSeen, u.Metric) {
+					featSeen = append(featSeen, u.Metric)
+				}
+			}
+		}
+	}
+	st.firstD, st.actD, st.inWindow, st.nFeat = firstD, actD, inWindowAny, len(featSeen)
 	return true
 }
