@@ -3,6 +3,7 @@ package needs
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -479,12 +480,8 @@ func evidenceReasons(w *work, c *compiled, ev *evidence, j int) {
 			b = appendSep(b, i, len(d.kinds))
 			b = strconv.AppendInt(b, int64(k.n), 10)
 			b = append(b, ' ')
-			if k.ref >= 0 {
-				r := &w.sc.kinds[k.ref]
-				if r.noun == "" {
-					r.noun = kindNoun(r.kind, 1)
-				}
-				b = append(b, r.noun...)
+			if k.ref >= 0 && w.sc.kinds[k.ref].noun >= 0 {
+				b = append(b, nounKinds[w.sc.kinds[k.ref].noun].noun...)
 				if k.n != 1 {
 					b = append(b, 's')
 				}
@@ -587,6 +584,15 @@ func appendRated(b []byte, s Scale, v float64) []byte {
 	b = append(b, "MaxDiff score "...)
 	return strconv.AppendFloat(b, v, 'g', 4, 64)
 }
+
+// nounKinds lists the kinds of kindNouns with their nouns, in kind order.
+var nounKinds = func() []struct{ kind, noun string } {
+	var t []struct{ kind, noun string }
+	for _, k := range slices.Sorted(maps.Keys(kindNouns)) {
+		t = append(t, struct{ kind, noun string }{k, kindNouns[k]})
+	}
+	return t
+}()
 
 var kindNouns = map[string]string{
 	segment.EventPageView:    "page view",

@@ -18,8 +18,10 @@ type index struct {
 	needs     []Need
 	questions map[string]qref
 	scales    []Scale          // the scales some question uses, ascending
-	topics    map[string][]int // normalized topic → needs
+	topics    map[string]int32 // normalized topic (or as the taxonomy writes it) → index in topicSets
+	topicSets [][]int          // needs of each topic
 	kinds     map[string]float64
+	kindInfo  map[string]kindInfo // the kinds with a weight or a noun
 	fields    []textField // sorted by key
 	m         *matcher
 	// shareKeys and needFields are the Scores key ("share:<id>") and the
@@ -44,9 +46,9 @@ func newIndex(c *Config) *index {
 	ix := &index{
 		needs:     c.Needs,
 		questions: map[string]qref{},
-		topics:    map[string][]int{},
 		kinds:     c.KindWeights,
 	}
+	topics := map[string][]int{}
 	var kws []keyword
 	usedScale := map[Scale]bool{}
 	for i, n := range c.Needs {
@@ -60,8 +62,8 @@ func newIndex(c *Config) *index {
 		}
 		for _, t := range n.Topics {
 			t = normalize(t)
-			if !slices.Contains(ix.topics[t], i) {
-				ix.topics[t] = append(ix.topics[t], i)
+			if !slices.Contains(topics[t], i) {
+				topics[t] = append(topics[t], i)
 			}
 		}
 		seen := map[string]bool{}
@@ -80,10 +82,22 @@ func newIndex(c *Config) *index {
 	// event's topic, map to what their normalized form maps to.
 	for _, n := range c.Needs {
 		for _, t := range n.Topics {
-			if _, ok := ix.topics[t]; !ok {
-				ix.topics[t] = ix.topics[normalize(t)]
+			if _, ok := topics[t]; !ok {
+				topics[t] = topics[normalize(t)]
 			}
 		}
+	}
+	ix.topics = make(map[string]int32, len(topics))
+	for _, t := range slices.Sorted(maps.Keys(topics)) {
+		ix.topics[t] = int32(len(ix.topicSets))
+		ix.topicSets = append(ix.topicSets, topics[t])
+	}
+	ix.kindInfo = map[string]kindInfo{}
+	for k := range c.KindWeights {
+		ix.kindInfo[k] = kindInfo{weight: ix.kindWeight(k), noun: -1}
+	}
+	for i, k := range nounKinds {
+		ix.kindInfo[k.kind] = kindInfo{weight: ix.kindWeight(k.kind), noun: int32(i)}
 	}
 	ix.scales = slices.Sorted(maps.Keys(usedScale))
 	for _, k := range slices.Sorted(maps.Keys(c.TextFields)) {
@@ -95,6 +109,13 @@ func newIndex(c *Config) *index {
 	}
 	ix.m = newMatcher(kws)
 	return ix
+}
+
+// kindInfo is what the index knows of an event kind: its weight, and its
+// noun, an index in nounKinds (-1 for none).
+type kindInfo struct {
+	weight float64
+	noun   int32
 }
 
 func (ix *index) kindWeight(kind string) float64 {
@@ -109,7 +130,7 @@ func (ix *index) kindWeight(kind string) float64 {
 type item struct {
 	unix   int64
 	weight float64 // decayed
-	topic  []int   // needs of the event's topic (shared, read only)
+	topic  int32   // index in topicSets of the event's topic
 	src    int     // index in Events
 	kind   int32   // index in scratch.kinds of the event's kind, or -1
 }
@@ -235,7 +256,7 @@ type answerRef struct {
 // its hits are in scratch.memo: accounts often repeat a text (the same
 // ticket subject, the same form answer).
 type seenText struct {
-	text   string
+	src    int32 // the index in Events of the event whose Text it is
 	lo, hi int32
 }
 
@@ -249,9 +270,13 @@ func (ix *index) extract(ev *evidence, a *segment.Account, surveyWeight float64,
 	if err := ix.extractSurvey(a, surveyWeight, ev, sc); err != nil {
 		return 0, err
 	}
-	for i := range a.Events {
-		if u := a.Events[i].Time.Unix(); !ev.hasEvent || u > ev.latest {
-			ev.latest, ev.hasEvent = u, true
+	if !dec.known || df != nil {
+		// Fit: the latest event gives the as-of date, or the reference of
+		// relative weights.
+		for i := range a.Events {
+			if u := a.Events[i].Time.Unix(); !ev.hasEvent || u > ev.latest {
+				ev.latest, ev.hasEvent = u, true
+			}
 		}
 	}
 	if !dec.known && ev.hasEvent && dec.halfLife > 0 {
@@ -269,19 +294,21 @@ func (ix *index) extract(ev *evidence, a *segment.Account, surveyWeight float64,
 	for i := range a.Events {
 		e := &a.Events[i]
 		var topic []int
+		ts := int32(-1)
 		lo := int32(len(ev.hits))
 		text := e.Text != ""
 		if e.Topic != "" {
 			var th []hit
-			var isText bool
-			topic, th, isText = ix.topicOf(e.Topic, sc)
-			if isText {
+			ts, th = ix.topicOf(a, i, sc)
+			if ts >= 0 {
+				topic = ix.topicSets[ts]
+			} else {
 				ev.hits = append(ev.hits, th...)
 				text = true
 			}
 		}
 		if e.Text != "" {
-			ev.hits = mergeHits(ev.hits, int(lo), ix.textHits(e.Text, sc))
+			ev.hits = mergeHits(ev.hits, int(lo), ix.textHits(a, e.Text, int32(i), sc))
 		}
 		hits := ev.hits[lo:]
 		if text {
@@ -290,7 +317,7 @@ func (ix *index) extract(ev *evidence, a *segment.Account, surveyWeight float64,
 		if len(topic) == 0 && len(hits) == 0 {
 			continue
 		}
-		k := ix.kindOf(e.Kind, sc)
+		k := ix.kindOf(a, i, sc)
 		w := k.weight
 		if w == 0 {
 			ev.hits = ev.hits[:lo]
@@ -309,7 +336,7 @@ func (ix *index) extract(ev *evidence, a *segment.Account, surveyWeight float64,
 		it := int32(-1)
 		if explain && len(topic) > 0 {
 			it = int32(len(ev.items))
-			ev.items = append(ev.items, item{unix: t, weight: w, topic: topic, src: i, kind: k.index})
+			ev.items = append(ev.items, item{unix: t, weight: w, topic: ts, src: i, kind: k.index})
 		}
 		if len(hits) > 0 {
 			ev.docs = append(ev.docs, doc{unix: t, weight: w, lo: lo, hi: int32(len(ev.hits)), item: it, src: i, kind: k.index})
@@ -321,7 +348,7 @@ func (ix *index) extract(ev *evidence, a *segment.Account, surveyWeight float64,
 			continue
 		}
 		lo := int32(len(ev.hits))
-		ev.hits = append(ev.hits, ix.textHits(v, sc)...)
+		ev.hits = append(ev.hits, ix.textHits(a, v, -1, sc)...)
 		count(ev.hits[lo:])
 		if int32(len(ev.hits)) > lo {
 			ev.docs = append(ev.docs, doc{weight: f.weight, fixed: true, lo: lo, hi: int32(len(ev.hits)), item: -1, src: -1 - fi, kind: -1})
@@ -335,25 +362,20 @@ func (ix *index) extract(ev *evidence, a *segment.Account, surveyWeight float64,
 const maxSeen = 32
 
 // textHits returns the hits of a text on its own, remembering them for
-// the account: accounts often repeat a text (the same ticket subject, the
-// same form answer). The result is in sc.memo.
-func (ix *index) textHits(text string, sc *scratch) []hit {
+// the account when it is the Text of event src (src ≥ 0): accounts often
+// repeat a text (the same ticket subject, the same form answer). The
+// result is in sc.memo.
+func (ix *index) textHits(a *segment.Account, text string, src int32, sc *scratch) []hit {
 	for i := range sc.texts {
-		if s := &sc.texts[i]; s.text == text {
+		if s := &sc.texts[i]; a.Events[s.src].Text == text {
 			return sc.memo[s.lo:s.hi]
 		}
 	}
 	sc.norm = appendNormalized(sc.norm[:0], text)
-	return ix.matchNorm(text, sc)
-}
-
-// matchNorm matches sc.norm, the normalized form of text, into sc.memo,
-// and returns its hits.
-func (ix *index) matchNorm(text string, sc *scratch) []hit {
 	lo := len(sc.memo)
 	sc.memo = ix.m.match(sc.memo, lo, sc.norm)
-	if len(sc.texts) < maxSeen {
-		sc.texts = append(sc.texts, seenText{text: text, lo: int32(lo), hi: int32(len(sc.memo))})
+	if src >= 0 && len(sc.texts) < maxSeen {
+		sc.texts = append(sc.texts, seenText{src: src, lo: int32(lo), hi: int32(len(sc.memo))})
 	}
 	return sc.memo[lo:]
 }
@@ -381,50 +403,58 @@ next:
 // the needs it signals, or, for a topic of no need, its keywords (in
 // scratch.memo) as a text.
 type topicRef struct {
-	topic  string
-	needs  []int
-	text   bool
+	src    int32 // the index in Events of the event whose Topic it is
+	set    int32 // index in topicSets, or -1 for a topic of no need
 	lo, hi int32
 }
 
-// topicOf looks an event topic up: the needs it signals, or, when it is
-// the topic of no need, its keywords as a text (text true).
-func (ix *index) topicOf(t string, sc *scratch) (needs []int, hits []hit, text bool) {
-	for i := range sc.topics {
-		if r := &sc.topics[i]; r.topic == t {
-			return r.needs, sc.memo[r.lo:r.hi], r.text
+// topicOf looks the topic of event i up: the index in topicSets of the
+// needs it signals, or, when it is the topic of no need, -1 and its
+// keywords as a text.
+func (ix *index) topicOf(a *segment.Account, i int, sc *scratch) (set int32, hits []hit) {
+	t := a.Events[i].Topic
+	for j := range sc.topics {
+		if r := &sc.topics[j]; a.Events[r.src].Topic == t {
+			return r.set, sc.memo[r.lo:r.hi]
 		}
 	}
-	needs, ok := ix.topics[t]
+	set, ok := ix.topics[t]
 	if !ok {
 		sc.norm = appendNormalized(sc.norm[:0], t)
-		if needs, ok = ix.topics[string(sc.norm)]; !ok {
-			hits = ix.matchNorm(t, sc)
+		if set, ok = ix.topics[string(sc.norm)]; !ok {
+			set = -1
+			lo := len(sc.memo)
+			sc.memo = ix.m.match(sc.memo, lo, sc.norm)
+			hits = sc.memo[lo:]
 		}
 	}
 	if len(sc.topics) < maxSeen {
 		hi := int32(len(sc.memo))
-		sc.topics = append(sc.topics, topicRef{topic: t, needs: needs, text: !ok, lo: hi - int32(len(hits)), hi: hi})
+		sc.topics = append(sc.topics, topicRef{src: int32(i), set: set, lo: hi - int32(len(hits)), hi: hi})
 	}
-	return needs, hits, !ok
+	return set, hits
 }
 
 // kindRef is an event kind already looked up for the current account.
 type kindRef struct {
-	kind   string
-	weight float64
-	index  int32  // in scratch.kinds; -1 when not remembered
-	noun   string // kindNoun(kind, 1), once known
+	src   int32 // the index in Events of an event of the kind
+	index int32 // in scratch.kinds; -1 when not remembered
+	kindInfo
 }
 
-// kindOf looks an event kind up.
-func (ix *index) kindOf(kind string, sc *scratch) kindRef {
-	for i := range sc.kinds {
-		if sc.kinds[i].kind == kind {
-			return sc.kinds[i]
+// kindOf looks the kind of event i up.
+func (ix *index) kindOf(a *segment.Account, i int, sc *scratch) kindRef {
+	kind := a.Events[i].Kind
+	for j := range sc.kinds {
+		if a.Events[sc.kinds[j].src].Kind == kind {
+			return sc.kinds[j]
 		}
 	}
-	k := kindRef{kind: kind, weight: ix.kindWeight(kind), index: -1}
+	info, ok := ix.kindInfo[kind]
+	if !ok {
+		info = kindInfo{weight: 1, noun: -1}
+	}
+	k := kindRef{src: int32(i), index: -1, kindInfo: info}
 	if len(sc.kinds) < maxSeen {
 		k.index = int32(len(sc.kinds))
 		sc.kinds = append(sc.kinds, k)
@@ -560,7 +590,7 @@ func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []
 			det[j].eventPts = scale * ev.topic[j]
 		}
 		for _, it := range ev.items {
-			for _, j := range it.topic {
+			for _, j := range w.ix.topicSets[it.topic] {
 				w.noteEvent(&det[j], a, kinds, it.src, it.kind, it.unix)
 			}
 		}
@@ -593,16 +623,12 @@ func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []
 			nd.textPts += p
 			var src string
 			if d.src >= 0 {
-				if d.kind >= 0 {
-					k := &kinds[d.kind]
-					if k.noun == "" {
-						k.noun = kindNoun(k.kind, 1)
-					}
-					src = k.noun
+				if d.kind >= 0 && kinds[d.kind].noun >= 0 {
+					src = nounKinds[kinds[d.kind].noun].noun
 				} else {
 					src = kindNoun(a.Events[d.src].Kind, 1)
 				}
-				if d.item < 0 || !slices.Contains(ev.items[d.item].topic, j) {
+				if d.item < 0 || !slices.Contains(w.ix.topicSets[ev.items[d.item].topic], j) {
 					w.noteEvent(nd, a, kinds, d.src, d.kind, d.unix)
 				}
 			} else {
@@ -623,9 +649,6 @@ func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []
 // noteEvent counts event src, whose kind is kinds[ki] (ki ≥ 0), in d.
 func (w *weigher) noteEvent(d *needDetail, a *segment.Account, kinds []kindRef, src int, ki int32, unix int64) {
 	kind := a.Events[src].Kind
-	if ki >= 0 {
-		kind = kinds[ki].kind
-	}
 	found := false
 	for i := range d.kinds {
 		if d.kinds[i].ref == ki && (ki >= 0 || d.kinds[i].kind == kind) {

@@ -2,6 +2,7 @@ package needs
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"maps"
 	"math"
 	"slices"
@@ -143,12 +144,19 @@ func (m *matcher) child(n int32, b byte) int32 {
 
 const hashPrime = 0x9E3779B97F4A7C15
 
-// wordHash hashes a word eight bytes at a time.
+// mix adds eight bytes x to the hash h.
+func mix(h, x uint64) uint64 {
+	h = (h ^ x) * hashPrime
+	return h ^ h>>31
+}
+
+// wordHash hashes a word eight bytes at a time (the last ones padded with
+// zeros), then its length.
 func wordHash(b []byte) uint64 {
-	h := uint64(len(b)) * hashPrime
+	var h uint64
+	n := len(b)
 	for len(b) >= 8 {
-		h = (h ^ binary.LittleEndian.Uint64(b)) * hashPrime
-		h ^= h >> 31
+		h = mix(h, binary.LittleEndian.Uint64(b))
 		b = b[8:]
 	}
 	if len(b) > 0 {
@@ -156,10 +164,40 @@ func wordHash(b []byte) uint64 {
 		for i, c := range b {
 			x |= uint64(c) << (8 * i)
 		}
-		h = (h ^ x) * hashPrime
-		h ^= h >> 31
+		h = mix(h, x)
 	}
-	return h
+	return mix(h, uint64(n))
+}
+
+// wordAt finds the end of the word of text starting at pos (the next
+// space, or the end of text) and returns it with the word's wordHash,
+// reading eight bytes at a time.
+func wordAt(text []byte, pos int) (end int, h uint64) {
+	const spaces, ones, highs = 0x2020202020202020, 0x0101010101010101, 0x8080808080808080
+	end = pos
+	for len(text)-end >= 8 {
+		c := binary.LittleEndian.Uint64(text[end:])
+		x := c ^ spaces
+		if t := (x - ones) &^ x & highs; t != 0 {
+			// The lowest byte flagged is the first space.
+			k := bits.TrailingZeros64(t) / 8
+			if k > 0 {
+				h = mix(h, c&(1<<(8*k)-1))
+			}
+			return end + k, mix(h, uint64(end+k-pos))
+		}
+		h = mix(h, c)
+		end += 8
+	}
+	var x uint64
+	k := 0
+	for ; end+k < len(text) && text[end+k] != ' '; k++ {
+		x |= uint64(text[end+k]) << (8 * k)
+	}
+	if k > 0 {
+		h = mix(h, x)
+	}
+	return end + k, mix(h, uint64(end+k-pos))
 }
 
 // lookup returns the word of key b whose hash is h, or nil.
@@ -298,12 +336,9 @@ func (m *matcher) match(dst []hit, from int, text []byte) []hit {
 	// Walk the words: the keywords a word starts exactly, then those
 	// whose prefix it starts with, shortest prefix first.
 	for pos := 0; pos < len(text); {
-		end := pos
-		for end < len(text) && text[end] != ' ' {
-			end++
-		}
+		end, h := wordAt(text, pos)
 		w := text[pos:end]
-		if e := m.lookup(w, wordHash(w)); e != nil {
+		if e := m.lookup(w, h); e != nil {
 			for _, k := range e.exact {
 				if m.phraseAt(text, end, &m.kws[k]) {
 					add(k)
