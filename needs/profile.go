@@ -22,7 +22,7 @@ type index struct {
 	topicSets [][]int          // needs of each topic
 	kinds     map[string]float64
 	kindInfo  map[string]kindInfo // the kinds with a weight or a noun
-	fields    []textField // sorted by key
+	fields    []textField         // sorted by key
 	m         *matcher
 	// shareKeys and needFields are the Scores key ("share:<id>") and the
 	// Reason field ("need:<id>") of each need.

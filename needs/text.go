@@ -2,9 +2,9 @@ package needs
 
 import (
 	"encoding/binary"
-	"math/bits"
 	"maps"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
