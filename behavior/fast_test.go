@@ -201,7 +201,8 @@ func TestFastFeaturesMatchRef(t *testing.T) {
 }
 
 // A Model decoded with encoding/json alone, without DecodeModel's
-// precomputation, assigns the same.
+// precomputation, assigns the same; so does one whose windows were changed
+// after Fit.
 func TestAssignWithoutPrep(t *testing.T) {
 	accts := segmenttest.Accounts(200, 4)
 	for _, c := range []Config{{Seed: 1}, {Scheme: Clusters, K: 3, Seed: 1}, {Scheme: Drivers, Churn: ChurnHealth}} {
@@ -215,5 +216,19 @@ func TestAssignWithoutPrep(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, want, got)
 		}
+		changed, bareChanged := *m, bare
+		changed.Options.WindowDays, bareChanged.Options.WindowDays = 200, 200
+		differ := 0
+		for i := range accts {
+			want, err := bareChanged.Assign(&accts[i])
+			require.NoError(t, err)
+			got, err := changed.Assign(&accts[i])
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+			if before, _ := m.Assign(&accts[i]); !assert.ObjectsAreEqual(before, got) {
+				differ++
+			}
+		}
+		assert.Positive(t, differ, "the window changes some assignments")
 	}
 }

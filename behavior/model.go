@@ -114,7 +114,7 @@ func (m *Model) Segments() []segment.Segment { return m.Segs }
 func (m *Model) Features(a *segment.Account) Vector {
 	var v Vector
 	var k *cutoffs
-	if m.pre != nil {
+	if m.pre != nil && m.pre.key == m.prepKey() {
 		k = m.pre.cut
 	}
 	features(a, m.Options.AsOf, &m.Options, &v, nil, k)
@@ -177,6 +177,34 @@ type prep struct {
 	driver [3]int    // the Column of each driver feature, or −1
 	clu    *cluPrep  // the Clusters scheme's columns
 	cut    *cutoffs  // of Options
+	key    prepKey   // what it was built from
+}
+
+// prepKey identifies the fields a prep was built from, so that Assign
+// notices a Model whose fields were replaced after Fit or DecodeModel.
+type prepKey struct {
+	cols, cluCols        *string
+	ncols, ncluCols      int
+	scale, cluScale      *cluster.Pipeline
+	clusters             *Clustering
+	window, trend, slope int
+}
+
+func (m *Model) prepKey() prepKey {
+	k := prepKey{
+		ncols: len(m.Columns), scale: m.Scale, clusters: m.Clusters,
+		window: m.Options.WindowDays, trend: m.Options.TrendDays, slope: m.Options.SlopeMonths,
+	}
+	if len(m.Columns) > 0 {
+		k.cols = &m.Columns[0]
+	}
+	if c := m.Clusters; c != nil {
+		k.ncluCols, k.cluScale = len(c.Columns), c.Scale
+		if len(c.Columns) > 0 {
+			k.cluCols = &c.Columns[0]
+		}
+	}
+	return k
 }
 
 // Kinds of cluster column.
@@ -199,7 +227,7 @@ type cluPrep struct {
 
 // prepare returns the Model's precomputed reading of its columns.
 func (m *Model) prepare() *prep {
-	p := &prep{feat: make([]Feature, len(m.Columns)), cut: newCutoffs(&m.Options)}
+	p := &prep{feat: make([]Feature, len(m.Columns)), cut: newCutoffs(&m.Options), key: m.prepKey()}
 	for j, name := range m.Columns {
 		p.feat[j], _ = ParseFeature(name)
 	}
@@ -288,7 +316,7 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 		return segment.Assignment{}, err
 	}
 	p := m.pre
-	if p == nil { // a Model built by hand, not by Fit or DecodeModel
+	if p == nil || p.key != m.prepKey() { // built by hand, or changed since
 		p = m.prepare()
 	}
 	var s scored
@@ -883,9 +911,6 @@ func appendDescribe(b []byte, f Feature, n segment.Num) []byte {
 	}
 	return fmt.Appendf(b, "%s %v", f, v)
 }
-
-// describe says a feature's value as a salesperson reads it.
-func describe(f Feature, n segment.Num) string { return string(appendDescribe(nil, f, n)) }
 
 // appendChange appends a symmetric change s = (r−p)/(r+p) as a percent
 // change.
