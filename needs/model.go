@@ -176,8 +176,9 @@ type work struct {
 	shares []float64
 	row    []float64
 	det    []needDetail
-	buf    []byte      // the reason texts, one after the other
-	ends   []reasonEnd // one per reason
+	buf    []byte           // the reason texts, one after the other
+	ends   []reasonEnd      // one per reason
+	a      *segment.Account // the account being assigned
 }
 
 // reasonEnd is a Reason whose text ends at end in work.buf.
@@ -258,11 +259,13 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	}
 	w := works.Get().(*work)
 	as, err := m.assign(a, c, w)
+	w.a = nil
 	works.Put(w)
 	return as, err
 }
 
 func (m *Model) assign(a *segment.Account, c *compiled, w *work) (segment.Assignment, error) {
+	w.a = a
 	ev := &w.ev
 	if _, err := c.ix.extract(ev, a, m.Config.SurveyWeight, &c.w.dec, nil, &w.sc, true); err != nil {
 		return segment.Assignment{}, err
@@ -466,6 +469,7 @@ func evidenceReasons(w *work, c *compiled, ev *evidence, j int) {
 	label := c.ix.needs[j].Label()
 	d := &w.det[j]
 	if len(d.kinds) > 0 {
+		evs := w.a.Events
 		slices.SortFunc(d.kinds, func(x, y kindCount) int {
 			if v := cmp.Compare(y.weight, x.weight); v != 0 {
 				return v
@@ -473,7 +477,7 @@ func evidenceReasons(w *work, c *compiled, ev *evidence, j int) {
 			if v := cmp.Compare(y.n, x.n); v != 0 {
 				return v
 			}
-			return strings.Compare(x.kind, y.kind)
+			return strings.Compare(evs[x.src].Kind, evs[y.src].Kind)
 		})
 		b := w.buf
 		for i, k := range d.kinds {
@@ -486,7 +490,7 @@ func evidenceReasons(w *work, c *compiled, ev *evidence, j int) {
 					b = append(b, 's')
 				}
 			} else {
-				b = appendKindNoun(b, k.kind, k.n)
+				b = appendKindNoun(b, evs[k.src].Kind, k.n)
 			}
 		}
 		b = append(b, " on "...)
@@ -506,7 +510,7 @@ func evidenceReasons(w *work, c *compiled, ev *evidence, j int) {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = append(b, k...)
+			b = append(b, c.ix.m.kws[k].quoted...)
 		}
 		b = append(b, " in "...)
 		for i, s := range d.textSrc {

@@ -539,7 +539,7 @@ type needDetail struct {
 	kinds                        []kindCount // in order of first event
 	oldest                       int64
 	hasOldest                    bool
-	keywords                     []string // quoted
+	keywords                     []int32 // canonical keywords (keyword.canon)
 	textSrc                      []string
 }
 
@@ -561,15 +561,17 @@ func logCount(n int32) float64 {
 
 // kindCount counts the events of one kind behind a need.
 type kindCount struct {
-	kind   string
+	src    int32 // the index in Events of an event of the kind
+	ref    int32 // index in scratch.kinds, or -1
 	n      int
 	weight float64 // the kind's weight
-	ref    int32   // index in scratch.kinds, or -1
 }
 
 // reset empties d, keeping its buffers.
 func (d *needDetail) reset() {
-	*d = needDetail{kinds: d.kinds[:0], keywords: d.keywords[:0], textSrc: d.textSrc[:0]}
+	d.eventPts, d.textPts, d.surveyPts = 0, 0, 0
+	d.kinds, d.keywords, d.textSrc = d.kinds[:0], d.keywords[:0], d.textSrc[:0]
+	d.oldest, d.hasOldest = 0, false
 }
 
 // points returns the points of each need into dst (len = needs), and, when
@@ -635,8 +637,8 @@ func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []
 				src = w.ix.fields[-1-d.src].src
 			}
 			for _, h := range hits {
-				if k := &w.ix.m.kws[h.kw]; k.need == j && !slices.Contains(nd.keywords, k.quoted) {
-					nd.keywords = append(nd.keywords, k.quoted)
+				if k := &w.ix.m.kws[h.kw]; k.need == j && !slices.Contains(nd.keywords, k.canon) {
+					nd.keywords = append(nd.keywords, k.canon)
 				}
 			}
 			if !slices.Contains(nd.textSrc, src) {
@@ -651,7 +653,7 @@ func (w *weigher) noteEvent(d *needDetail, a *segment.Account, kinds []kindRef, 
 	kind := a.Events[src].Kind
 	found := false
 	for i := range d.kinds {
-		if d.kinds[i].ref == ki && (ki >= 0 || d.kinds[i].kind == kind) {
+		if d.kinds[i].ref == ki && (ki >= 0 || a.Events[d.kinds[i].src].Kind == kind) {
 			d.kinds[i].n++
 			found = true
 			break
@@ -664,7 +666,7 @@ func (w *weigher) noteEvent(d *needDetail, a *segment.Account, kinds []kindRef, 
 		} else {
 			wt = w.ix.kindWeight(kind)
 		}
-		d.kinds = append(d.kinds, kindCount{kind: kind, n: 1, weight: wt, ref: ki})
+		d.kinds = append(d.kinds, kindCount{src: int32(src), ref: ki, n: 1, weight: wt})
 	}
 	if !d.hasOldest || unix < d.oldest {
 		d.oldest, d.hasOldest = unix, true

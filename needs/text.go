@@ -93,6 +93,7 @@ type keyword struct {
 	prefix bool     // the last word matches as a prefix
 	raw    string   // as the taxonomy writes it, without "*", for reasons
 	quoted string   // raw, quoted with strconv.Quote
+	canon  int32    // the index of the first keyword with the same raw
 }
 
 // matcher finds the keywords of a taxonomy in text.
@@ -253,6 +254,13 @@ func compileKeyword(need int, raw string) (keyword, bool) {
 }
 
 func newMatcher(kws []keyword) *matcher {
+	first := map[string]int32{}
+	for i := range kws {
+		if _, ok := first[kws[i].raw]; !ok {
+			first[kws[i].raw] = int32(i)
+		}
+		kws[i].canon = first[kws[i].raw]
+	}
 	// At most one key per keyword: a table at most a quarter full.
 	size := 16
 	for size < 4*len(kws) {
