@@ -202,15 +202,15 @@ func (ps *prepScorer) prepSparse(sc *Scorer) {
 		}
 		ps.cats = append(ps.cats, pc)
 		for h := -1; h < w; h++ {
-			var c float64
+			var sum float64
 			for k := range w {
 				x := 0.0
 				if k == h {
 					x = 1
 				}
-				c += coef[off+k] * (x - means[off+k])
+				sum += coef[off+k] * (x - means[off+k])
 			}
-			ps.table = append(ps.table, c)
+			ps.table = append(ps.table, sum)
 		}
 		off += w
 	}
@@ -289,9 +289,10 @@ func getScratch(p *prep) *scratch {
 }
 
 func putScratch(s *scratch) {
-	// Drop the references to the account.
+	// Drop the references to the account (the lines past the length were
+	// cleared when their Assign put the scratch back).
 	clear(s.cat[:cap(s.cat)])
-	clear(s.lines[:cap(s.lines)])
+	clear(s.lines)
 	s.a = nil
 	if cap(s.buf) > 1<<16 {
 		s.buf = nil
