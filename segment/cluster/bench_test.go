@@ -78,12 +78,19 @@ func benchKMeans(b *testing.B, alg cluster.Algorithm) {
 			}
 			b.ReportAllocs()
 			var m *cluster.KMeansModel
+			cpu0 := processCPU()
 			for b.Loop() {
 				var err error
 				m, err = cluster.KMeans(context.Background(), x, nil, cfg)
 				if err != nil {
 					b.Fatal(err)
 				}
+			}
+			if cpu := processCPU() - cpu0; cpu > 0 {
+				// CPU time of the whole process per fit, on all cores:
+				// on a shared machine, steadier than sec/op for comparing
+				// algorithms.
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 			}
 			perFit := b.Elapsed().Seconds() / float64(b.N)
 			it := float64(m.Iterations)

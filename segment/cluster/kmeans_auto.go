@@ -6,14 +6,17 @@ import "github.com/strataseg/strata/segment/internal/kernel"
 // iteration, and of one Hamerly iteration as a function of the fraction s of
 // rows searched (bounds failed) and the fraction t of rows whose upper bound
 // was recomputed, at the fit's d and k. Its coefficients (nanoseconds per
-// row on one core) were fitted to per-iteration CPU times of both
-// algorithms on the four shapes of BENCHMARKS.md with the AVX-512 kernels:
+// row on one core) were fitted (non-negative least squares) to the
+// per-iteration CPU times of both algorithms, one worker, on the four
+// shapes of BENCHMARKS.md and on birch1 (100 000 rows, d = 2, k = 100),
+// with the AVX-512 kernels:
 //
-//	Lloyd:   5.5 + 0.73·d + 0.030·d·k
-//	Hamerly: 17.2 + 0.90·d + t·(9.7 + 1.6·d) + s·0.036·d·k
+//	Lloyd:   1.37·d + 0.174·k + 0.0184·d·k
+//	Hamerly: 17.6 + 0.886·d + t·(6.04 + 1.89·d) + s·(0.075·k + 0.0312·d·k)
 //
-// The d·k terms are the assignment kernel's; they are scaled by the
-// kernel's measured slowness relative to AVX-512 on the other paths. Only
+// The terms in k and d·k are the assignment kernel's (per centre, and per
+// multiply-add); they are scaled by the kernel's measured slowness relative
+// to AVX-512 on the other paths. Only
 // the speed depends on the model: Lloyd and Hamerly give the same labels,
 // centres and iterations, so Auto's result is the same whichever it runs.
 type autoCost struct {
@@ -22,20 +25,20 @@ type autoCost struct {
 }
 
 func newAutoCost(d, k int) autoCost {
-	fd := float64(d)
-	dk := fd * float64(k)
+	fd, fk := float64(d), float64(k)
+	slow := 1.0 // the kernel's time relative to AVX-512
 	switch kernel.Impl() {
 	case "avx512":
 	case "avx2":
-		dk *= 2.2
+		slow = 2.2
 	default:
-		dk *= 30
+		slow = 30
 	}
 	return autoCost{
-		lloyd: 5.5 + 0.73*fd + 0.030*dk,
-		h0:    17.2 + 0.90*fd,
-		ht:    9.7 + 1.6*fd,
-		hs:    0.036 * dk,
+		lloyd: 1.37*fd + slow*(0.174*fk+0.0184*fd*fk),
+		h0:    17.6 + 0.886*fd,
+		ht:    6.04 + 1.89*fd,
+		hs:    slow * (0.075*fk + 0.0312*fd*fk),
 	}
 }
 

@@ -156,6 +156,10 @@ func TestAutoCostDecisions(t *testing.T) {
 	assert.False(t, newAutoCost(16, 16).hamerlyPays())
 	assert.True(t, newAutoCost(64, 64).hamerlyPays())
 	assert.True(t, newAutoCost(16, 256).hamerlyPays())
+	// birch1 (d = 2, k = 100, well separated): Hamerly is faster; a3
+	// (d = 2, k = 50): Lloyd is.
+	assert.True(t, newAutoCost(2, 100).hamerlyPays())
+	assert.False(t, newAutoCost(2, 50).hamerlyPays())
 	// 1M×64×64: 96 % then 77 % of the rows searched in iterations 2 and 3,
 	// falling to 2 % later; Hamerly is 1.7× faster than Lloyd overall.
 	assert.True(t, newAutoCost(64, 64).keepHamerly(0.96, 0.77, 0.97, 47))

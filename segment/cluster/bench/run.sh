@@ -32,19 +32,23 @@ echo "== strata (Go), $count passes"
 echo "== scikit-learn, $count passes"
 /usr/bin/python3 "$here/sklearn_bench.py" -count "$count" -shapes "$shapes" | tee "$out/sklearn.txt"
 
-echo "== peak memory of the Go side (one fit per process; KiB)"
-# Baseline: the same binary with the benchmark skipped (no data read).
-base=$(STRATA_BENCH_DIR= /usr/bin/time -f '%M' "$out/cluster.test" -test.run '^$' \
-	-test.bench '^BenchmarkLloyd$' -test.benchtime 1x 2>&1 >/dev/null | tail -1)
-echo "Baseline 0 0 0 $base" | tee "$out/peak-rss.txt"
+echo "== memory of the Go side (bench/memfit: one fit per process)"
+# memfit streams the data into the matrix (one copy), then reports the
+# process's resident set before reading (the Go runtime's baseline), its peak
+# (VmHWM), and the fit's own heap (runtime/metrics, sampled every ms) and
+# allocation (MemStats.TotalAlloc), in bytes and as multiples of the data.
+go build -o "$out/memfit" ./segment/cluster/bench/memfit
+: > "$out/memory.txt"
 for s in $(echo "$shapes" | tr , ' '); do
-	n=${s%%x*}; r=${s#*x}; d=${r%%x*}; k=${r#*x}
-	for alg in Lloyd Auto Elkan; do
-		kb=$(/usr/bin/time -f '%M' "$out/cluster.test" -test.run '^$' \
-			-test.bench "^Benchmark$alg$/^n=$n$/^d=$d$/^k=$k$" -test.benchtime 1x 2>&1 >/dev/null | tail -1)
-		echo "$alg $n $d $k $kb" | tee -a "$out/peak-rss.txt"
+	for alg in Lloyd Hamerly Auto Elkan; do
+		"$out/memfit" -dir "$STRATA_BENCH_DIR" -shape "$s" -alg "$alg" -iters "${STRATA_BENCH_ITERS:-50}" | tee -a "$out/memory.txt"
 	done
 done
+# peak-rss.txt for compare.py: "Alg n d k KiB", and the baseline.
+awk '{ split($1, p, "/"); alg = substr(p[1], 16); sub("n=", "", p[2]); sub("d=", "", p[3]); sub("k=", "", p[4]); sub("-.*", "", p[4])
+	if (NR == 1) printf "Baseline 0 0 0 %d\n", $7 / 1024
+	printf "%s %s %s %s %d\n", alg, p[2], p[3], p[4], $9 / 1024 }' "$out/memory.txt" > "$out/peak-rss.txt"
+cat "$out/peak-rss.txt"
 echo "== load after: $(cat /proc/loadavg)"
 
 echo "== benchstat"
