@@ -23,15 +23,22 @@ import (
 // compared with the text. The rare keywords that start with some other rune
 // are searched for as they are.
 type matcher struct {
-	// first maps a keyword's first word to the keywords that start with it,
-	// by class.
-	first map[string][]keyword
+	// words is an open-addressing hash table of the keywords' first words
+	// (see slot), a power of two long, at most half full.
+	words []firstWord
 	// filter[b] has bit min(len(w), 63) set for each first word w starting
-	// with byte b: most words of a text miss it and are never hashed.
+	// with byte b: most words of a text miss it and are never looked up.
 	filter [256]uint64
 	// odd are the keywords that start with neither a letter nor a digit,
 	// by class.
 	odd []keyword
+}
+
+// firstWord is a first word of keywords, with the keywords that start with
+// it, by class.
+type firstWord struct {
+	word     string
+	keywords []keyword
 }
 
 type keyword struct {
@@ -43,7 +50,9 @@ type keyword struct {
 
 // newMatcher returns the matcher of the classes' (lower-case) keywords.
 func newMatcher(classes []class) matcher {
-	mt := matcher{first: make(map[string][]keyword)}
+	var mt matcher
+	byWord := make(map[string][]keyword)
+	var order []string
 	for ci, cl := range classes {
 		for _, kw := range cl.keywords {
 			if kw == "" {
@@ -55,11 +64,50 @@ func newMatcher(classes []class) matcher {
 				continue
 			}
 			w := kw[:e]
-			mt.first[w] = append(mt.first[w], keyword{text: kw, class: ci, one: e == len(kw)})
-			mt.filter[w[0]] |= 1 << min(len(w), 63)
+			if _, ok := byWord[w]; !ok {
+				order = append(order, w)
+			}
+			byWord[w] = append(byWord[w], keyword{text: kw, class: ci, one: e == len(kw)})
 		}
 	}
+	size := 16
+	for size < 2*len(order) {
+		size *= 2
+	}
+	mt.words = make([]firstWord, size)
+	for _, w := range order {
+		i := slot(w[0], w[len(w)-1], len(w), size)
+		for mt.words[i].word != "" {
+			i = (i + 1) & (size - 1)
+		}
+		mt.words[i] = firstWord{w, byWord[w]}
+		mt.filter[w[0]] |= 1 << min(len(w), 63)
+	}
 	return mt
+}
+
+// slot is where the hash table of size n starts looking for a word of
+// length l with first byte a and last byte z.
+func slot(a, z byte, l, n int) int {
+	h := uint32(a)*0x9e3779b1 ^ uint32(z)*0x85ebca77 ^ uint32(l)*0xc2b2ae3d
+	h ^= h >> 15
+	h *= 0x2c1b3c6d
+	h ^= h >> 13
+	return int(h) & (n - 1)
+}
+
+// lookup returns the keywords whose first word is w.
+func (mt *matcher) lookup(w []byte) []keyword {
+	n := len(mt.words)
+	for i := slot(w[0], w[len(w)-1], len(w), n); ; i = (i + 1) & (n - 1) {
+		fw := &mt.words[i]
+		if fw.word == "" {
+			return nil
+		}
+		if len(fw.word) == len(w) && fw.word == string(w) {
+			return fw.keywords
+		}
+	}
 }
 
 // classOf returns the first class with a keyword in the lower-cased text
@@ -85,7 +133,7 @@ func (mt *matcher) classOf(s []byte) int {
 			e = wordEndBytes(s, e)
 		}
 		if mt.filter[c]&(1<<min(e-i, 63)) != 0 {
-			for _, k := range mt.first[string(s[i:e])] {
+			for _, k := range mt.lookup(s[i:e]) {
 				if best >= 0 && k.class >= best {
 					break
 				}

@@ -204,8 +204,8 @@ type compiled struct {
 	size, age []band
 	content   []class
 	tickets   []class
-	activity  []activityKind      // the activity table's kinds, first occurrence first
-	kinds     map[string]kindInfo // event kind → what it is evidence of
+	activity  []activityKind // the activity table's kinds, first occurrence first
+	kinds     []kindEntry    // event kind → what it is evidence of
 	segments  []segment.Segment
 	km        *cluster.KMeansModel // the learned variant's centres
 
@@ -236,6 +236,22 @@ type activityKind struct {
 type kindInfo struct {
 	content, ticket bool
 	activity        int // index in compiled.activity, or -1
+}
+
+type kindEntry struct {
+	kind string
+	kindInfo
+}
+
+// kind returns what an event of kind k is evidence of, and false for a
+// kind of no table. The tables name few kinds: a scan beats hashing.
+func (c *compiled) kind(k string) (kindInfo, bool) {
+	for i := range c.kinds {
+		if c.kinds[i].kind == k {
+			return c.kinds[i].kindInfo, true
+		}
+	}
+	return kindInfo{}, false
 }
 
 func compile(c *Config) compiled {
@@ -277,27 +293,23 @@ func compile(c *Config) compiled {
 		k.tickets = append(k.tickets, class{t.Name, k.pos[t.Stage], 1, lower(t.Keywords)})
 	}
 	k.techM, k.contentM, k.ticketsM = newMatcher(k.tech), newMatcher(k.content), newMatcher(k.tickets)
-	k.kinds = make(map[string]kindInfo)
-	info := func(kind string) kindInfo {
-		if ki, ok := k.kinds[kind]; ok {
-			return ki
+	info := func(kind string) *kindInfo {
+		i := slices.IndexFunc(k.kinds, func(e kindEntry) bool { return e.kind == kind })
+		if i < 0 {
+			i = len(k.kinds)
+			k.kinds = append(k.kinds, kindEntry{kind, kindInfo{activity: -1}})
 		}
-		return kindInfo{activity: -1}
+		return &k.kinds[i].kindInfo
 	}
 	for _, kd := range c.ContentKinds {
-		ki := info(kd)
-		ki.content = true
-		k.kinds[kd] = ki
+		info(kd).content = true
 	}
 	for _, kd := range c.TicketKinds {
-		ki := info(kd)
-		ki.ticket = true
-		k.kinds[kd] = ki
+		info(kd).ticket = true
 	}
 	for _, a := range c.Activity {
 		if ki := info(a.Kind); ki.activity < 0 {
 			ki.activity = len(k.activity)
-			k.kinds[a.Kind] = ki
 			k.activity = append(k.activity, activityKind{strings.ReplaceAll(a.Kind, "_", " "), k.pos[a.Stage]})
 		}
 	}
@@ -618,32 +630,32 @@ func (m *Model) events(events []segment.Event, ev []evidence, buf, lower []byte)
 	// The classes of the last few topic and text pairs: accounts repeat
 	// them (the same support question, the same page), and comparing
 	// strings costs less than lower-casing and matching them again.
-	var memo [8]struct {
+	// A direct-mapped cache, by the texts' lengths.
+	var memo [16]struct {
 		topic, text      string
 		content, tickets int // class, -1 for none, -2 for not looked for
 	}
-	nMemo := 0
+	lastKind, lastInfo, lastOK := "", kindInfo{}, false
 	for i := range events {
 		e := &events[i]
-		ki, ok := c.kinds[e.Kind]
-		if !ok {
+		if i == 0 || e.Kind != lastKind {
+			lastKind = e.Kind
+			lastInfo, lastOK = c.kind(e.Kind)
+		}
+		if !lastOK {
 			continue
 		}
+		ki := &lastInfo
 		content, ticket := doContent && ki.content, doTickets && ki.ticket
 		if (content || ticket) && (e.Topic != "" || e.Text != "") {
-			k := 0
-			for k < min(nMemo, len(memo)) && (memo[k].topic != e.Topic || memo[k].text != e.Text ||
-				content && memo[k].content == -2 || ticket && memo[k].tickets == -2) {
-				k++
-			}
-			if k == min(nMemo, len(memo)) {
-				k = nMemo % len(memo)
-				nMemo++
+			k := (len(e.Topic)*7 + len(e.Text)) % len(memo)
+			if mk := &memo[k]; mk.topic != e.Topic || mk.text != e.Text || mk.topic == "" && mk.text == "" ||
+				content && mk.content == -2 || ticket && mk.tickets == -2 {
 				lower = appendLower(lower[:0], e.Topic)
 				split := len(lower)
 				lower = appendLower(lower, e.Text)
 				topic, text := lower[:split], lower[split:]
-				memo[k].topic, memo[k].text, memo[k].content, memo[k].tickets = e.Topic, e.Text, -2, -2
+				mk.topic, mk.text, mk.content, mk.tickets = e.Topic, e.Text, -2, -2
 				if content {
 					memo[k].content = c.contentM.classOf2(topic, text)
 				}
@@ -1026,6 +1038,9 @@ func appendNum(buf []byte, v float64) []byte {
 			buf = buf[:len(buf)-1]
 		}
 		return buf
+	}
+	if v > -1000 && v < 1000 {
+		return strconv.AppendInt(buf, int64(v), 10)
 	}
 	var digits [24]byte
 	s := strconv.AppendInt(digits[:0], int64(math.Abs(v)), 10)
