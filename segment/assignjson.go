@@ -271,6 +271,17 @@ var htmlSafe = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
+// needsEscape is 1 for the bytes appendJSONString looks at one by one:
+// those htmlSafe does not mark, and every byte from 0x80.
+var needsEscape = func() (t [256]uint8) {
+	for c := range t {
+		if c >= utf8.RuneSelf || !htmlSafe[c] {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
 const hexDigits = "0123456789abcdef"
 
 // appendJSONString appends s quoted and escaped as encoding/json escapes
@@ -279,13 +290,11 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start, i := 0, 0
 	for i < len(s) {
-		// Skip the bytes that need nothing, 16 and then 8 at a time.
-		for i+16 <= len(s) && escape8(load64(s, i))|escape8(load64(s, i+8)) == 0 {
-			i += 16
-		}
+		// Skip the bytes that need nothing, 8 at a time.
 		for i+8 <= len(s) {
-			if m := escape8(load64(s, i)); m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
+			w := s[i : i+8]
+			if needsEscape[w[0]]|needsEscape[w[1]]|needsEscape[w[2]]|needsEscape[w[3]]|
+				needsEscape[w[4]]|needsEscape[w[5]]|needsEscape[w[6]]|needsEscape[w[7]] != 0 {
 				break
 			}
 			i += 8
@@ -452,7 +461,7 @@ func appendShortestF(b []byte, f float64) ([]byte, bool) {
 		e++
 	}
 	var buf [24]byte
-	digits := strconv.AppendUint(buf[:0], d, 10)
+	digits := formatDigits(&buf, d)
 	if neg {
 		b = append(b, '-')
 	}
@@ -544,3 +553,50 @@ func (x u128) sub(y u128) u128 {
 }
 
 func (x u128) less(y u128) bool { return x.hi < y.hi || x.hi == y.hi && x.lo < y.lo }
+
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// formatDigits writes the decimal digits of d, d < 10^18, at the end of buf
+// and returns them. It is strconv.AppendUint in 32-bit steps, which the
+// up to 17 digits of a float64 allow.
+func formatDigits(buf *[24]byte, d uint64) []byte {
+	i := len(buf)
+	if d >= 1e8 {
+		// The low 8 digits, all of them, then the rest.
+		lo := uint32(d % 1e8)
+		d /= 1e8
+		for range 4 {
+			r := lo % 100
+			lo /= 100
+			i -= 2
+			buf[i], buf[i+1] = digitPairs[2*r], digitPairs[2*r+1]
+		}
+		if d >= 1e8 {
+			lo := uint32(d % 1e8)
+			d /= 1e8
+			for range 4 {
+				r := lo % 100
+				lo /= 100
+				i -= 2
+				buf[i], buf[i+1] = digitPairs[2*r], digitPairs[2*r+1]
+			}
+		}
+	}
+	v := uint32(d)
+	for v >= 100 {
+		r := v % 100
+		v /= 100
+		i -= 2
+		buf[i], buf[i+1] = digitPairs[2*r], digitPairs[2*r+1]
+	}
+	if v >= 10 {
+		i -= 2
+		buf[i], buf[i+1] = digitPairs[2*v], digitPairs[2*v+1]
+	} else {
+		i--
+		buf[i] = byte('0' + v)
+	}
+	return buf[i:]
+}

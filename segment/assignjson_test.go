@@ -88,3 +88,19 @@ func TestAppendJSONFloat(t *testing.T) {
 		assert.False(t, ok, "%v", f)
 	}
 }
+
+func TestFormatDigits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, d := range []uint64{0, 1, 9, 10, 99, 100, 12345678, 99999999, 100000000, 100000001, 1234567890123456,
+		9999999999999999, 10000000000000000, 99999999999999999, 999999999999999999} {
+		var buf [24]byte
+		assert.Equal(t, strconv.FormatUint(d, 10), string(formatDigits(&buf, d)))
+	}
+	for range 100_000 {
+		d := rng.Uint64N(1e18)
+		var buf [24]byte
+		if got := string(formatDigits(&buf, d)); got != strconv.FormatUint(d, 10) {
+			t.Fatalf("%d: got %s", d, got)
+		}
+	}
+}
