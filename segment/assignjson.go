@@ -559,30 +559,14 @@ const digitPairs = "000102030405060708091011121314151617181920212223242526272829
 	"8081828384858687888990919293949596979899"
 
 // formatDigits writes the decimal digits of d, d < 10^18, at the end of buf
-// and returns them. It is strconv.AppendUint in 32-bit steps, which the
-// up to 17 digits of a float64 allow.
+// and returns them. It is strconv.AppendUint in independent 32-bit steps,
+// which the up to 17 digits of a float64 allow.
 func formatDigits(buf *[24]byte, d uint64) []byte {
 	i := len(buf)
-	if d >= 1e8 {
-		// The low 8 digits, all of them, then the rest.
-		lo := uint32(d % 1e8)
+	for d >= 1e8 {
+		put8(buf, i, uint32(d%1e8))
 		d /= 1e8
-		for range 4 {
-			r := lo % 100
-			lo /= 100
-			i -= 2
-			buf[i], buf[i+1] = digitPairs[2*r], digitPairs[2*r+1]
-		}
-		if d >= 1e8 {
-			lo := uint32(d % 1e8)
-			d /= 1e8
-			for range 4 {
-				r := lo % 100
-				lo /= 100
-				i -= 2
-				buf[i], buf[i+1] = digitPairs[2*r], digitPairs[2*r+1]
-			}
-		}
+		i -= 8
 	}
 	v := uint32(d)
 	for v >= 100 {
@@ -599,4 +583,16 @@ func formatDigits(buf *[24]byte, d uint64) []byte {
 		buf[i] = byte('0' + v)
 	}
 	return buf[i:]
+}
+
+// put8 writes the 8 digits of v, v < 10^8, leading zeros included, to
+// buf[i-8:i], in pairs that do not wait on each other.
+func put8(buf *[24]byte, i int, v uint32) {
+	hi, lo := v/10000, v%10000
+	p0, p1, p2, p3 := 2*(hi/100), 2*(hi%100), 2*(lo/100), 2*(lo%100)
+	b := buf[i-8 : i]
+	b[0], b[1] = digitPairs[p0], digitPairs[p0+1]
+	b[2], b[3] = digitPairs[p1], digitPairs[p1+1]
+	b[4], b[5] = digitPairs[p2], digitPairs[p2+1]
+	b[6], b[7] = digitPairs[p3], digitPairs[p3+1]
 }
