@@ -150,6 +150,9 @@ func TestFastFeaturesMatchRef(t *testing.T) {
 	odd.Events = slices.Clone(odd.Events)
 	odd.Orders = append(odd.Orders, segment.Order{Time: latest, Amount: 5, ProductLine: "Platform"}, segment.Order{Time: latest.Add(time.Nanosecond), Amount: 7})
 	odd.Usage = append(odd.Usage, segment.Usage{Time: latest.Add(-time.Nanosecond), Metric: segment.MetricLogins, Value: 3})
+	for i := range 40 { // more features than fastFeatures keeps in an array, each twice
+		odd.Usage = append(odd.Usage, segment.Usage{Time: latest.AddDate(0, 0, -i), Metric: fmt.Sprintf("feature:f%d", i%20), Value: 1})
+	}
 	far := odd
 	far.Events = append(far.Events, segment.Event{Time: latest.AddDate(-200, 0, 0), Kind: segment.EventEmail, Channel: "email"})
 	accts = append(accts, odd, far)
@@ -171,7 +174,8 @@ func TestFastFeaturesMatchRef(t *testing.T) {
 			ex := newExtras()
 			featuresRef(a, o.AsOf, &o, &want, ex)
 			x := slotSums{lines: lines, chans: chans, lineSum: make([]float64, len(lines)), chanSum: make([]float64, len(chans))}
-			if !fastFeatures(a, c, k, &o, &got, &x) {
+			var us usageScan
+			if !fastFeatures(a, c, k, &o, &got, &x, &us) {
 				fell++
 				continue
 			}

@@ -386,7 +386,8 @@ func newExtras() *extras {
 // window per product line and the interactions per channel.
 func features(a *segment.Account, asOf time.Time, o *Options, v *Vector, x *extras, k *cutoffs) {
 	if k != nil && x == nil {
-		if c, ok := newClock(asOf); ok && fastFeatures(a, c, k, o, v, nil) {
+		var us usageScan
+		if c, ok := newClock(asOf); ok && fastFeatures(a, c, k, o, v, nil, &us) {
 			return
 		}
 	}
@@ -681,7 +682,7 @@ func slotOf(names []string, name string) int {
 // Record times are compared by their wall clock: two records that both
 // carry a monotonic clock reading are compared by it in featuresRef, which
 // differs only if the wall clock was stepped between them.
-func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector, x *slotSums) bool {
+func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector, x *slotSums, us *usageScan) bool {
 	window := float64(o.windowDays())
 	trend := float64(o.trendDays())
 	slopeMonths := k.slopeMonths
@@ -751,10 +752,10 @@ func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector
 		v[RecencyDays] = segment.N(days(buyD))
 	}
 	v[Frequency] = segment.N(freq)
-	v[Monetary] = segment.N(math.Max(0, gross-returned))
+	v[Monetary] = segment.N(max(0, gross-returned))
 	v[SpendTrend] = symChange(recent, prior)
 	if gross > 0 {
-		v[ReturnShare] = segment.N(math.Min(1, returned/gross))
+		v[ReturnShare] = segment.N(min(1, returned/gross))
 		v[DiscountShare] = segment.N(discount / (gross + discount))
 	}
 	if judged > 0 {
@@ -794,8 +795,7 @@ func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector
 	}
 
 	// Usage.
-	var us usageScan
-	us.firstD, us.actD = firstD, actD
+	*us = usageScan{firstD: firstD, actD: actD}
 	if !us.scan(a.Usage, &c, k) {
 		return false
 	}
@@ -822,11 +822,11 @@ func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector
 			den = us.purchased
 		}
 		if den > 0 {
-			v[SeatUtilization] = segment.N(math.Min(3, math.Max(0, used)/den))
+			v[SeatUtilization] = segment.N(min(3, max(0, used)/den))
 		}
 	}
 	if us.inWindow && o.KnownFeatures > 0 {
-		v[FeatureBreadth] = segment.N(math.Min(1, float64(us.nFeat)/float64(o.KnownFeatures)))
+		v[FeatureBreadth] = segment.N(min(1, float64(us.nFeat)/float64(o.KnownFeatures)))
 	}
 
 	// Events.
@@ -871,7 +871,7 @@ func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector
 	v[Channels] = segment.N(float64(len(chans)))
 	span := window
 	if firstD >= 0 {
-		span = math.Max(30, math.Min(window, days(firstD)))
+		span = max(30, min(window, days(firstD)))
 	}
 	v[TicketRate] = segment.N(tickets / (span / 30))
 
@@ -895,57 +895,93 @@ type usageScan struct {
 	used, purchased, activeLast float64
 	haveUsed, havePur           bool
 	haveActive, inWindow        bool
-	nFeat                       int           // features adopted in the window
+	usedD, purD, actLastD       time.Duration // of used, purchased, activeLast
+	nFeat                       int           // features adopted in the window:
+	feat                        [16]string    // the first 16,
+	moreFeat                    []string      // and the others
 	firstD, actD                time.Duration // in and out, as in fastFeatures
 }
 
+// adopt counts a feature adopted in the window, once.
+func (st *usageScan) adopt(name string) {
+	if slices.Contains(st.feat[:min(st.nFeat, len(st.feat))], name) || slices.Contains(st.moreFeat, name) {
+		return
+	}
+	if st.nFeat < len(st.feat) {
+		st.feat[st.nFeat] = name
+	} else {
+		st.moreFeat = append(st.moreFeat, name)
+	}
+	st.nFeat++
+}
+
 // scan reads the usage records; false when a time is out of c's range.
+// It reads them in chunks, in two passes each: the first measures each
+// record's time and the spans, the second goes by metric, so that each
+// loop keeps its variables in registers.
 func (st *usageScan) scan(us []segment.Usage, c *clock, k *cutoffs) bool {
 	firstD, actD, window := st.firstD, st.actD, k.window
-	var usedD, purD, actLastD time.Duration
-	inWindowAny := false
-	var featBuf [16]string
-	featSeen := featBuf[:0]
-	for i := range us {
-		u := &us[i]
-		d, ok := c.ago(u.Time)
-		if !ok {
-			return false
+	var ds [128]time.Duration
+	for len(us) > 0 {
+		chunk := us[:min(len(us), len(ds))]
+		us = us[len(chunk):]
+		for i := range chunk {
+			u := &chunk[i]
+			d, ok := c.ago(u.Time)
+			if !ok {
+				return false
+			}
+			ds[i] = d
+			if d < 0 {
+				continue
+			}
+			firstD = max(firstD, d)
+			if u.Value > 0 {
+				actD = min(actD, d)
+			}
+			if d < window {
+				st.inWindow = true
+			}
 		}
+		st.byMetric(chunk, ds[:len(chunk)], k)
+	}
+	st.firstD, st.actD = firstD, actD
+	return true
+}
+
+// byMetric is scan's second pass over a chunk of records and their
+// durations before asOf (negative: after it, skipped).
+func (st *usageScan) byMetric(us []segment.Usage, ds []time.Duration, k *cutoffs) {
+	window := k.window
+	for i := range us {
+		d := ds[i]
 		if d < 0 {
 			continue
 		}
-		firstD = max(firstD, d)
-		if u.Value > 0 {
-			actD = min(actD, d)
-		}
-		inWindow := d < window
-		inWindowAny = inWindowAny || inWindow
+		u := &us[i]
 		switch u.Metric {
 		case segment.MetricLogins:
 			st.logins.addD(d, u.Value, k)
 		case segment.MetricActiveUsers:
 			st.active.addD(d, u.Value, k)
-			if inWindow && (!st.haveActive || d <= actLastD) {
-				st.activeLast, actLastD, st.haveActive = u.Value, d, true
+			if d < window && (!st.haveActive || d <= st.actLastD) {
+				st.activeLast, st.actLastD, st.haveActive = u.Value, d, true
 			}
 		case segment.MetricSeatsUsed:
-			if inWindow && (!st.haveUsed || d <= usedD) {
-				st.used, usedD, st.haveUsed = u.Value, d, true
+			if d < window && (!st.haveUsed || d <= st.usedD) {
+				st.used, st.usedD, st.haveUsed = u.Value, d, true
 			}
 		case segment.MetricSeatsPurchased:
-			if inWindow && (!st.havePur || d <= purD) {
-				st.purchased, purD, st.havePur = u.Value, d, true
+			if d < window && (!st.havePur || d <= st.purD) {
+				st.purchased, st.purD, st.havePur = u.Value, d, true
 			}
 		default:
 			if strings.HasPrefix(u.Metric, segment.MetricFeaturePrefix) {
 				st.feats.addD(d, u.Value, k)
-				if inWindow && u.Value > 0 && !slices.Contains(featSeen, u.Metric) {
-					featSeen = append(featSeen, u.Metric)
+				if d < window && u.Value > 0 {
+					st.adopt(u.Metric)
 				}
 			}
 		}
 	}
-	st.firstD, st.actD, st.inWindow, st.nFeat = firstD, actD, inWindowAny, len(featSeen)
-	return true
 }

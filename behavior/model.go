@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/strataseg/strata/segment"
 	"github.com/strataseg/strata/segment/classify"
@@ -148,8 +149,8 @@ var driverSegs = []segment.Segment{
 var driverFeatures = [3]Feature{DiscountShare, PremiumShare, TicketRate}
 
 // scored is what Assign computes for one account. Its slices point into a
-// scratch on the stack when the Model's columns fit it (they always do for
-// a fitted Model).
+// scratch when the Model's columns fit it (they always do for a fitted
+// Model).
 type scored struct {
 	v          Vector
 	raw        []float64 // per Column: the feature, NaN when unknown
@@ -160,9 +161,7 @@ type scored struct {
 	cEff, eEff []float64 // per Column
 }
 
-// scratch holds the arrays a scored's slices point into. It is apart from
-// scored, and the slices are set in Assign itself, so that escape analysis
-// keeps both on Assign's stack.
+// scratch holds the arrays a scored's slices point into.
 type scratch struct {
 	raw, cEff, eEff [NumFeatures]float64
 	z               [2 * NumFeatures]float64
@@ -277,8 +276,8 @@ func (m *Model) prepare() *prep {
 const maxReasons = 9
 
 // reasons builds one Assign's Reasons: their texts go into one buffer
-// (passed along and returned by value, so that it can stay on the stack),
-// which becomes one string that every Text is a slice of.
+// (passed along and returned by value), which becomes one string that
+// every Text is a slice of.
 type reasons struct {
 	r   [maxReasons]segment.Reason
 	end [maxReasons]int
@@ -319,54 +318,74 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	if p == nil || p.key != m.prepKey() { // built by hand, or changed since
 		p = m.prepare()
 	}
-	var s scored
-	var sb scratch
+	w := workPool.Get().(*work)
+	defer workPool.Put(w)
+	s := &w.s
+	*s = scored{}
 	nc, nz := len(m.Columns), len(p.outCol)
 	if nc <= NumFeatures && nz <= 2*NumFeatures {
+		sb := &w.sb
 		s.raw, s.cEff, s.eEff, s.known, s.z = sb.raw[:nc], sb.cEff[:nc], sb.eEff[:nc], sb.known[:nc], sb.z[:nz]
+		clear(s.cEff)
+		clear(s.eEff)
 	} else {
 		s.raw, s.cEff, s.eEff, s.known = make([]float64, nc), make([]float64, nc), make([]float64, nc), make([]bool, nc)
 		s.z = make([]float64, nz)
 	}
 	s.outCol = p.outCol
-	var sums slotSums
-	var lineBuf, chanBuf [16]float64
 	var sp *slotSums
 	if m.Config.Scheme == Clusters && p.clu != nil && p.clu.extras {
-		sums.lines, sums.chans = p.clu.lines, p.clu.chans
-		sums.lineSum = slotBuf(lineBuf[:], len(sums.lines))
-		sums.chanSum = slotBuf(chanBuf[:], len(sums.chans))
-		sp = &sums
+		sp = &w.sums
+		sp.lines, sp.chans = p.clu.lines, p.clu.chans
+		sp.lineSum = slotBuf(w.lineBuf[:], len(sp.lines))
+		sp.chanSum = slotBuf(w.chanBuf[:], len(sp.chans))
+		clear(sp.lineSum)
+		clear(sp.chanSum)
 	}
-	if err := m.score(a, p, &s, sp); err != nil {
+	if err := m.score(a, p, s, sp, &w.us); err != nil {
 		return segment.Assignment{}, &segment.FieldError{AccountID: a.ID, Err: err}
 	}
 	as := segment.Assignment{AccountID: a.ID}
-	var rb reasons
-	var text [1024]byte
-	b := text[:0]
+	rb := &w.rb
+	rb.n = 0
+	b := w.text[:0]
 	var err error
 	switch m.Config.Scheme {
 	case Lifecycle:
-		b = m.assignLifecycle(&s, &as, &rb, b)
+		b = m.assignLifecycle(s, &as, rb, b)
 	case RFM:
-		b = m.assignRFM(&s, &as, &rb, b)
+		b = m.assignRFM(s, &as, rb, b)
 	case Drivers:
-		b = m.assignDrivers(p, &s, &as, &rb, b)
+		b = m.assignDrivers(p, s, &as, rb, b)
 	case Clusters:
-		b, err = m.assignCluster(p, &s, sp, &as, &rb, b)
+		b, err = m.assignCluster(p, s, sp, &as, rb, b, w)
 	default:
 		err = fmt.Errorf("behavior: model has scheme %v: %w", m.Config.Scheme, segment.ErrInvalidConfig)
 	}
 	if err != nil {
 		return segment.Assignment{}, &segment.FieldError{AccountID: a.ID, Err: err}
 	}
-	b = m.drivers(p, &s, 3, &rb, b)
+	b = m.drivers(p, s, 3, rb, b)
 	as.Reasons = rb.done(b)
 	return as, nil
 }
 
-// slotBuf returns buf[:n] zeroed, or a new slice when n exceeds it.
+// work is one Assign's scratch: taken from a pool, so that Assign's
+// stack stays small and nothing of it is allocated.
+type work struct {
+	s                scored
+	sb               scratch
+	rb               reasons
+	sums             slotSums
+	lineBuf, chanBuf [16]float64
+	cluRaw, cluZ     [maxClusterCols]float64
+	us               usageScan
+	text             [1024]byte
+}
+
+var workPool = sync.Pool{New: func() any { return new(work) }}
+
+// slotBuf returns buf[:n], or a new slice when n exceeds it.
 func slotBuf(buf []float64, n int) []float64 {
 	if n <= len(buf) {
 		return buf[:n]
@@ -384,9 +403,9 @@ func scores(s *scored, n int) map[string]float64 {
 
 // score computes the features and both scores; x, when not nil, receives
 // the line and channel sums of the cluster columns.
-func (m *Model) score(a *segment.Account, p *prep, s *scored, x *slotSums) error {
+func (m *Model) score(a *segment.Account, p *prep, s *scored, x *slotSums, us *usageScan) error {
 	asOf := m.Options.AsOf
-	if c, ok := newClock(asOf); !ok || !fastFeatures(a, c, p.cut, &m.Options, &s.v, x) {
+	if c, ok := newClock(asOf); !ok || !fastFeatures(a, c, p.cut, &m.Options, &s.v, x, us) {
 		var ex *extras
 		if x != nil {
 			ex = newExtras()
@@ -434,7 +453,7 @@ func (sc *Scorer) apply(s *scored, eff []float64) (float64, error) {
 			if !s.known[j] || sc.Weights[j] == 0 {
 				continue
 			}
-			eff[j] = sc.Weights[j] * math.Max(-zClip, math.Min(zClip, s.z[j]))
+			eff[j] = sc.Weights[j] * max(-zClip, min(zClip, s.z[j]))
 			logit += eff[j]
 		}
 		return sigmoid(logit), nil
@@ -447,7 +466,7 @@ func (sc *Scorer) apply(s *scored, eff []float64) (float64, error) {
 		eff[s.outCol[k]] += c * (s.z[k] - sc.Means[k])
 	}
 	p := sc.Calibrator.Apply(logit)
-	return math.Max(0, math.Min(1, p)), nil
+	return max(0, min(1, p)), nil
 }
 
 // outputColumns maps each output of a Pipeline to its input column: the
@@ -628,12 +647,12 @@ func (m *Model) assignDrivers(p *prep, s *scored, as *segment.Assignment, rb *re
 	th := m.Config.Thresholds.driver()
 	pos := 0.0
 	for _, v := range z {
-		pos += math.Max(0, v)
+		pos += max(0, v)
 	}
 	f := driverFeatures[top]
 	if z[top] < th {
 		as.Segment = m.Segs[3]
-		as.Score = 1 - math.Max(0, z[top])/th
+		as.Score = 1 - max(0, z[top])/th
 		as.Scores = scores(s, 2)
 		b = append(b, "no buying driver ≥ "...)
 		b = appendSigned(b, th, 2)
@@ -662,29 +681,28 @@ func (m *Model) assignDrivers(p *prep, s *scored, as *segment.Assignment, rb *re
 	return b
 }
 
-// maxClusterCols is the width of the cluster rows Assign keeps on the
-// stack; wider ones are allocated.
+// maxClusterCols is the width of the cluster rows Assign keeps in its
+// work; wider ones are allocated.
 const maxClusterCols = 64
 
-func (m *Model) assignCluster(p *prep, s *scored, x *slotSums, as *segment.Assignment, rb *reasons, b []byte) ([]byte, error) {
+func (m *Model) assignCluster(p *prep, s *scored, x *slotSums, as *segment.Assignment, rb *reasons, b []byte, w *work) ([]byte, error) {
 	c := m.Clusters
 	cp := p.clu
-	var rawBuf, xBuf [maxClusterCols]float64
-	raw := slotBuf(rawBuf[:], len(c.Columns))
+	raw := slotBuf(w.cluRaw[:], len(c.Columns))
 	for j := range c.Columns {
 		k := cp.idx[j]
 		switch cp.kind[j] {
 		case cluFeature:
 			raw[j] = s.v[k].Or(math.NaN())
 		case cluLine:
-			raw[j] = math.Max(0, x.lineSum[k])
+			raw[j] = max(0, x.lineSum[k])
 		case cluChannel:
-			raw[j] = math.Max(0, x.chanSum[k])
+			raw[j] = max(0, x.chanSum[k])
 		default:
 			raw[j] = 0
 		}
 	}
-	z := slotBuf(xBuf[:], cp.nOut)
+	z := slotBuf(w.cluZ[:], cp.nOut)
 	if err := c.Scale.TransformRow(z, raw); err != nil {
 		return b, fmt.Errorf("behavior: %w", err)
 	}
@@ -706,7 +724,7 @@ func (m *Model) assignCluster(p *prep, s *scored, x *slotSums, as *segment.Assig
 	as.Segment = m.Segs[label]
 	as.Score = 1
 	if !math.IsInf(d2, 0) && d2 > 0 {
-		as.Score = math.Max(0, math.Min(1, 1-d1/d2))
+		as.Score = max(0, min(1, 1-d1/d2))
 	}
 	as.Scores = scores(s, 2)
 	b = append(b, "nearest centre: "...)
@@ -804,8 +822,9 @@ func (t *topN) add(j int, a float64, n int) {
 	if t.n < n {
 		t.n++
 	}
-	copy(t.idx[i+1:t.n], t.idx[i:t.n-1])
-	copy(t.mag[i+1:t.n], t.mag[i:t.n-1])
+	for q := t.n - 1; q > i; q-- {
+		t.idx[q], t.mag[q] = t.idx[q-1], t.mag[q-1]
+	}
 	t.idx[i], t.mag[i] = j, a
 }
 
