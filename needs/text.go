@@ -50,16 +50,27 @@ func appendNormalized(dst []byte, s string) []byte {
 	start := len(dst)
 	space := true // at start: drop leading separators
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			if l := asciiFold[c]; l != 0 {
-				dst = append(dst, l)
-				space = false
-			} else if !space {
-				dst = append(dst, ' ')
-				space = true
+		// A run of ASCII bytes: at most one output byte each, written
+		// into room made once.
+		if s[i] < utf8.RuneSelf {
+			dst = slices.Grow(dst, len(s)-i)
+			n, buf := len(dst), dst[:cap(dst)]
+			for ; i < len(s) && n < len(buf); i++ {
+				c := s[i]
+				if c >= utf8.RuneSelf {
+					break
+				}
+				if l := asciiFold[c]; l != 0 {
+					buf[n] = l
+					n++
+					space = false
+				} else if !space {
+					buf[n] = ' '
+					n++
+					space = true
+				}
 			}
+			dst = buf[:n]
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
