@@ -282,6 +282,13 @@ var needsEscape = func() (t [256]uint8) {
 	return t
 }()
 
+// escapes8 reports whether any of the 8 bytes of w needs a look.
+func escapes8(w string) bool {
+	w = w[:8]
+	return needsEscape[w[0]]|needsEscape[w[1]]|needsEscape[w[2]]|needsEscape[w[3]]|
+		needsEscape[w[4]]|needsEscape[w[5]]|needsEscape[w[6]]|needsEscape[w[7]] != 0
+}
+
 const hexDigits = "0123456789abcdef"
 
 // appendJSONString appends s quoted and escaped as encoding/json escapes
@@ -291,13 +298,11 @@ func appendJSONString(b []byte, s string) []byte {
 	start, i := 0, 0
 	for i < len(s) {
 		// Skip the bytes that need nothing, 8 at a time.
-		for i+8 <= len(s) {
-			w := s[i : i+8]
-			if needsEscape[w[0]]|needsEscape[w[1]]|needsEscape[w[2]]|needsEscape[w[3]]|
-				needsEscape[w[4]]|needsEscape[w[5]]|needsEscape[w[6]]|needsEscape[w[7]] != 0 {
-				break
-			}
+		for i+8 <= len(s) && !escapes8(s[i:i+8]) {
 			i += 8
+		}
+		if i+8 > len(s) && len(s) >= 8 && !escapes8(s[len(s)-8:]) {
+			break // the tail, read again with the bytes before it
 		}
 		if i >= len(s) {
 			break
@@ -366,17 +371,6 @@ func load64(s string, i int) uint64 {
 	s = s[i : i+8]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// escape8 is [special8] for encoding: it flags the bytes below 0x20, from
-// 0x80, and ", \\, <, > and &. The quote and & differ in one bit, as do <
-// and >, so that each pair takes one test.
-func escape8(x uint64) uint64 {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	qa := (x ^ lo*'"') &^ (lo * 0x04) // 0 for " and &
-	lg := (x ^ lo*'<') &^ (lo * 0x02) // 0 for < and >
-	bs := x ^ lo*'\\'
-	return ((x-lo*0x20)&^x | (qa-lo)&^qa | (lg-lo)&^lg | (bs-lo)&^bs | x) & hi
 }
 
 // appendShortestF appends f as strconv.AppendFloat(b, f, 'f', -1, 64)
