@@ -19,12 +19,12 @@ func TestAppendScore(t *testing.T) {
 		math.Nextafter(1e9, 0), 5e-324, 1e-300, math.SmallestNonzeroFloat64 * 3, 4.9e-5, 5.0000001e-5, math.NaN(), math.Inf(1),
 		math.Inf(-1), 123456789.00005, 0.1, 0.2, 0.3, 2.5e-5, 7.5e-5}
 	rng := rand.New(rand.NewPCG(3, 4))
-	for range 200_000 {
+	for range 50_000 {
 		vals = append(vals, rng.Float64(), rng.Float64()*1000, math.Float64frombits(rng.Uint64()>>2))
 	}
 	// Decimals of five digits ending in 5, and their neighbours: half of
 	// them are exact ties in binary (k/32, k/2^n).
-	for k := range 100_000 {
+	for k := range 50_000 {
 		x := (float64(k) + 0.5) / 1e4
 		vals = append(vals, x, math.Nextafter(x, 0), math.Nextafter(x, 2), float64(k)/32, float64(k)/1024)
 	}
