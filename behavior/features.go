@@ -292,13 +292,10 @@ func (s *activity) slope(slopeMonths int) segment.Num {
 }
 
 // addD is add for fastFeatures: d is the record's asOf.Sub(t), compared
-// with the cutoffs of days(d) instead of days(d) itself; s.first is left
-// for the caller to set from s.firstD.
+// with the cutoffs of days(d) instead of days(d) itself. s.firstD starts
+// at −1; the caller sets s.any (firstD ≥ 0) and s.first from it.
 func (s *activity) addD(d time.Duration, v float64, k *cutoffs) {
-	if !s.any || d > s.firstD {
-		s.firstD = d
-	}
-	s.any = true
+	s.firstD = max(s.firstD, d)
 	switch {
 	case d < k.trend:
 		s.recent += v
@@ -796,8 +793,12 @@ func fastFeatures(a *segment.Account, c clock, k *cutoffs, o *Options, v *Vector
 
 	// Usage.
 	*us = usageScan{firstD: firstD, actD: actD}
+	us.logins.firstD, us.active.firstD, us.feats.firstD = -1, -1, -1
 	if !us.scan(a.Usage, &c, k) {
 		return false
+	}
+	for _, s := range [3]*activity{&us.logins, &us.active, &us.feats} {
+		s.any = s.firstD >= 0
 	}
 	firstD, actD = us.firstD, us.actD
 	series := &us.active
@@ -904,7 +905,15 @@ type usageScan struct {
 
 // adopt counts a feature adopted in the window, once.
 func (st *usageScan) adopt(name string) {
-	if slices.Contains(st.feat[:min(st.nFeat, len(st.feat))], name) || slices.Contains(st.moreFeat, name) {
+	// Most names differ from the others in length or in their last
+	// byte: check those before comparing whole names.
+	last := name[len(name)-1]
+	for _, f := range st.feat[:min(st.nFeat, len(st.feat))] {
+		if len(f) == len(name) && f[len(f)-1] == last && f == name {
+			return
+		}
+	}
+	if slices.Contains(st.moreFeat, name) {
 		return
 	}
 	if st.nFeat < len(st.feat) {
