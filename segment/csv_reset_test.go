@@ -153,3 +153,37 @@ func TestCSVReaderResetState(t *testing.T) {
 	assert.Equal(t, "9", a.ID)
 	assert.Equal(t, 1, r.Line())
 }
+
+// A file cut into pieces of whole rows, as a parallel reader cuts it: one
+// reader resolves the header once and reads each piece after Reset, with
+// the lines before the piece so that errors name the file's lines.
+func ExampleCSVReader_Reset() {
+	header := "Account ID,Employees,Billing Country\n"
+	pieces := []string{"1,\"1,200\",Germany\n2,85,FR\n", "3,-4,US\n4,12,UK\n"}
+	r, err := NewCSVReader(strings.NewReader(header), CSVMapping{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	lines := 1 // the header's
+	for _, p := range pieces {
+		r.Reset(strings.NewReader(p), lines)
+		for {
+			a, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				fmt.Printf("line %d: %v\n", r.Line(), err) // rows count within the piece
+				continue
+			}
+			fmt.Printf("line %d: %s %v %s\n", r.Line(), a.ID, a.Employees, a.Country)
+		}
+		lines += strings.Count(p, "\n")
+	}
+	// Output:
+	// line 2: 1 1200 DE
+	// line 3: 2 85 FR
+	// line 4: account "3" (row 1): field "Employees": is negative (-4)
+	// line 5: 4 12 GB
+}
