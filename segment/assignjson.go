@@ -289,11 +289,24 @@ func escapes8(w string) bool {
 		needsEscape[w[4]]|needsEscape[w[5]]|needsEscape[w[6]]|needsEscape[w[7]] != 0
 }
 
+// escapes4 reports whether any of the 4 bytes of w needs a look.
+func escapes4(w string) bool {
+	w = w[:4]
+	return needsEscape[w[0]]|needsEscape[w[1]]|needsEscape[w[2]]|needsEscape[w[3]] != 0
+}
+
 const hexDigits = "0123456789abcdef"
 
 // appendJSONString appends s quoted and escaped as encoding/json escapes
 // it with HTML escaping on (json.Marshal's default).
 func appendJSONString(b []byte, s string) []byte {
+	// A short string that needs nothing, read in two blocks that may overlap.
+	if n := len(s); n >= 4 && n <= 8 && !escapes4(s[:4]) && !escapes4(s[n-4:]) ||
+		n > 8 && n <= 16 && !escapes8(s[:8]) && !escapes8(s[n-8:]) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	b = append(b, '"')
 	start, i := 0, 0
 	for i < len(s) {
@@ -408,42 +421,39 @@ func appendShortestF(b []byte, f float64) ([]byte, bool) {
 	if boundary {
 		lo = a.sub(p) // (4c-1)·10^K
 	}
-	// m = f·10^K·2^nq: s is the floor of f·10^K, and frac what is left,
-	// times 2^nq.
+	// Everything is now in units of 2^-(nq+2): f·10^K is a, the interval
+	// (lo, hi), and an integer n is n·unit. s is the floor of f·10^K.
 	s := m.shr(nq).lo
-	frac := m.sub(u128{lo: s}.shl(nq))
-	// in reports whether the integer n lies in the interval; the ends,
-	// 2^-(nq+2)·lo and 2^-(nq+2)·hi, are never integers.
-	in := func(n uint64) bool {
-		v := u128{lo: n}.shl(2 + nq)
-		return lo.less(v) && v.less(hi)
-	}
+	unit := u128{lo: 1}.shl(2 + nq)
+	vs := u128{lo: s}.shl(2 + nq)
+	// The ends of the interval are never integers, so strict comparisons
+	// decide.
+	in := func(v u128) bool { return lo.less(v) && v.less(hi) }
 	var d uint64
-	sp10 := s - s%10
-	if inDown, inUp := in(sp10), in(sp10+10); inDown != inUp {
-		d = sp10
+	vDown := vs.sub(mul64x128(s%10, unit))
+	if inDown, inUp := in(vDown), in(vDown.add(mul64x128(10, unit))); inDown != inUp {
+		d = s - s%10
 		if inUp {
-			d = sp10 + 10
+			d += 10
 		}
 	} else {
-		t := s + 1
-		inS, inT := in(s), in(t)
+		vt := vs.add(unit)
+		inS, inT := in(vs), in(vt)
 		switch {
 		case !inS && !inT:
 			return b, false // cannot happen: the interval is at least 1 wide
 		case inS && !inT:
 			d = s
 		case inT && !inS:
-			d = t
-		case frac == u128{}:
-			d = s
+			d = s + 1
 		default:
-			half := u128{lo: 1}.shl(nq - 1) // nq ≥ 1 here: for nq = 0, frac is 0
+			// Both: the closer to f·10^K, whose distance to s is a - vs.
+			twice := a.sub(vs).shl(1)
 			switch {
-			case frac.less(half):
+			case twice.less(unit):
 				d = s
-			case half.less(frac):
-				d = t
+			case unit.less(twice):
+				d = s + 1
 			default:
 				return b, false // a tie: strconv decides
 			}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -101,6 +102,25 @@ func TestFormatDigits(t *testing.T) {
 		var buf [24]byte
 		if got := string(formatDigits(&buf, d)); got != strconv.FormatUint(d, 10) {
 			t.Fatalf("%d: got %s", d, got)
+		}
+	}
+}
+
+// appendJSONString escapes as encoding/json does, whatever the length and
+// wherever the byte to escape is.
+func TestAppendJSONString(t *testing.T) {
+	specials := []string{"", "\"", "\\", "<", ">", "&", "\x00", "\x1f", "\x7f", "\n", "\t", "\b", "\f", "\r", "\u2028", "\u2029",
+		"\xff", "é", "€", "😀", "\xe2\x80", "\xed\xa0\x80", "\xc0\xaf", "\ufffd"}
+	for n := range 20 {
+		for pos := 0; pos <= n; pos++ {
+			for _, sp := range specials {
+				s := strings.Repeat("a", pos) + sp + strings.Repeat("b", n-pos)
+				want, err := json.Marshal(s)
+				require.NoError(t, err)
+				if got := appendJSONString(nil, s); string(got) != string(want) {
+					t.Fatalf("%q: got %s, encoding/json writes %s", s, got, want)
+				}
+			}
 		}
 	}
 }
