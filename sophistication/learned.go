@@ -94,7 +94,19 @@ func (m *Model) learn(ctx context.Context, rows []float64, c Config) error {
 	}
 	m.Clusters = cls
 	m.c.km = clustersModel(cls)
+	m.c.learned = learnedReasons(cls, m.Config.Stages)
 	return nil
+}
+
+// learnedReasons returns the text of the "cluster" reason of each
+// cluster's accounts.
+func learnedReasons(cls []Cluster, stages []Stage) []string {
+	out := make([]string, len(cls))
+	for i, cl := range cls {
+		out[i] = fmt.Sprintf("learned: nearest cluster %d of %d by maturity (index %.2f) → %s",
+			i+1, len(cls), cl.Maturity, stages[cl.Level-1].Name)
+	}
+	return out
 }
 
 // clustersModel returns the k-means model whose centres are the clusters',

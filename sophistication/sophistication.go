@@ -172,6 +172,7 @@ func (s *Segmenter) DecodeModel(data []byte) (segment.Model, error) {
 	}
 	m.c = compile(&m.Config)
 	m.c.km = clustersModel(m.Clusters)
+	m.c.learned = learnedReasons(m.Clusters, m.Config.Stages)
 	return m, nil
 }
 
@@ -208,6 +209,7 @@ type compiled struct {
 	kinds     []kindEntry    // event kind → what it is evidence of
 	segments  []segment.Segment
 	km        *cluster.KMeansModel // the learned variant's centres
+	learned   []string             // the learned variant's "cluster" reason, by cluster
 
 	techM, contentM, ticketsM matcher
 	weights                   [len(signalOrder)]float64 // by signal index
@@ -845,18 +847,9 @@ func (m *Model) decide(id string, ev []evidence, facts, out []byte) segment.Assi
 			row[s] = votes[s+1] / total
 		}
 		rank, _ = c.km.Predict(row)
-		cl := &m.Clusters[rank]
-		best = cl.Level
-		out = append(out, "learned: nearest cluster "...)
-		out = strconv.AppendInt(out, int64(rank+1), 10)
-		out = append(out, " of "...)
-		out = strconv.AppendInt(out, int64(len(m.Clusters)), 10)
-		out = append(out, " by maturity (index "...)
-		out = strconv.AppendFloat(out, cl.Maturity, 'f', 2, 64)
-		out = append(out, ") → "...)
-		out = append(out, cfg.Stages[best-1].Name...)
-		ends[len(rs)] = len(out)
-		rs = append(rs, segment.Reason{Field: "cluster"})
+		best = m.Clusters[rank].Level
+		ends[len(rs)] = -1
+		rs = append(rs, segment.Reason{Text: c.learned[rank], Field: "cluster"})
 	}
 	support := votes[best] / total
 	var conflict float64
