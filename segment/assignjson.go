@@ -15,7 +15,8 @@ import (
 // field order and omissions, map keys sorted, numbers formatted as it
 // formats a float64, and strings escaped as it escapes them (<, > and &
 // included, for HTML; invalid UTF-8 becomes \ufffd). It is several times
-// faster than json.Marshal and allocates nothing when dst has room.
+// faster than json.Marshal and allocates nothing when dst has room (and
+// no Scores map has more than 32 keys).
 //
 // An Assignment a Model returns always encodes. For one json.Marshal
 // refuses, such as a NaN or infinite score, it returns dst unchanged and
