@@ -184,7 +184,7 @@ func (s *Segmenter) Fit(ctx context.Context, accts iter.Seq[segment.Account]) (s
 			wg.Go(func() {
 				pts := make([]float64, nn)
 				for i := lo; i < hi; i++ {
-					m.c.w.points(pts, &evs[i], nil, nil, nil)
+					m.c.w.points(pts, &evs[i], nil)
 					profiles[i] = makeProfile(nil, pts, rc.EvidenceScale)
 				}
 			})

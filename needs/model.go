@@ -162,7 +162,7 @@ func (m *Model) Profile(a *segment.Account) (Profile, error) {
 		return Profile{}, err
 	}
 	w.size(len(c.ix.needs), 0)
-	c.w.points(w.pts, &w.ev, a, nil, nil)
+	c.w.points(w.pts, &w.ev, nil)
 	return makeProfile(nil, w.pts, m.Config.EvidenceScale), nil
 }
 
@@ -272,8 +272,13 @@ func (m *Model) assign(a *segment.Account, c *compiled, w *work) (segment.Assign
 	}
 	n := len(c.ix.needs)
 	w.size(n, m.rowWidth())
-	c.w.points(w.pts, ev, a, w.det, w.sc.kinds)
+	c.w.points(w.pts, ev, w.det)
 	p := makeProfile(w.shares, w.pts, m.Config.EvidenceScale)
+	for _, j := range [2]int{p.Top, p.Second} {
+		if j >= 0 {
+			c.w.explain(&w.det[j], j, ev, a, w.sc.kinds)
+		}
+	}
 	k := m.segmentOf(&p, w.row)
 	as := segment.Assignment{AccountID: a.ID, Segment: m.Segs[k], Score: p.Confidence}
 	m.ruleReason(w, c, &p, k)

@@ -575,14 +575,10 @@ func (d *needDetail) reset() {
 }
 
 // points returns the points of each need into dst (len = needs), and, when
-// det is not nil, the detail of each need (ev must then have been
-// extracted with explain, with the kinds it looked up; det's elements
-// must be reset).
-func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []needDetail, kinds []kindRef) {
-	scale := 1.0
-	if ev.relative && w.dec.hasAsOf && w.dec.halfLife > 0 {
-		scale = math.Exp2(-float64(w.dec.asOf-ev.rel) / w.dec.halfLife)
-	}
+// det is not nil, the points of each need by source (det's elements must
+// be reset; explain adds the events and texts behind a need).
+func (w *weigher) points(dst []float64, ev *evidence, det []needDetail) {
+	scale := w.scale(ev)
 	for j := range dst {
 		dst[j] = ev.survey[j] + scale*ev.topic[j]
 	}
@@ -591,23 +587,17 @@ func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []
 			det[j].surveyPts = ev.survey[j]
 			det[j].eventPts = scale * ev.topic[j]
 		}
-		for _, it := range ev.items {
-			for _, j := range w.ix.topicSets[it.topic] {
-				w.noteEvent(&det[j], a, kinds, it.src, it.kind, it.unix)
-			}
-		}
 	}
 	var share [maxNeeds]float64
 	for di := range ev.docs {
 		d := &ev.docs[di]
-		hits := ev.hits[d.lo:d.hi]
 		wt := d.weight
 		if !d.fixed {
 			wt *= scale
 		}
 		clear(share[:len(dst)])
 		var tot float64
-		for _, h := range hits {
+		for _, h := range ev.hits[d.lo:d.hi] {
 			v := (1 + logCount(h.count)) * w.idf[h.kw]
 			share[w.ix.m.kws[h.kw].need] += v
 			tot += v
@@ -618,32 +608,58 @@ func (w *weigher) points(dst []float64, ev *evidence, a *segment.Account, det []
 			}
 			p := wt * s / tot
 			dst[j] += p
-			if det == nil {
-				continue
+			if det != nil {
+				det[j].textPts += p
 			}
-			nd := &det[j]
-			nd.textPts += p
-			var src string
-			if d.src >= 0 {
-				if d.kind >= 0 && kinds[d.kind].noun >= 0 {
-					src = nounKinds[kinds[d.kind].noun].noun
-				} else {
-					src = kindNoun(a.Events[d.src].Kind, 1)
-				}
-				if d.item < 0 || !slices.Contains(w.ix.topicSets[ev.items[d.item].topic], j) {
-					w.noteEvent(nd, a, kinds, d.src, d.kind, d.unix)
-				}
+		}
+	}
+}
+
+// scale returns the factor that turns ev's decayed weights into weights
+// as of the Model's as-of date.
+func (w *weigher) scale(ev *evidence) float64 {
+	if ev.relative && w.dec.hasAsOf && w.dec.halfLife > 0 {
+		return math.Exp2(-float64(w.dec.asOf-ev.rel) / w.dec.halfLife)
+	}
+	return 1
+}
+
+// explain adds to nd the events and texts behind need j (ev must have been
+// extracted with explain, with the kinds it looked up): the events whose
+// topic signals it, then those whose text does, and the keywords and
+// sources of those texts, in the order of the documents.
+func (w *weigher) explain(nd *needDetail, j int, ev *evidence, a *segment.Account, kinds []kindRef) {
+	for _, it := range ev.items {
+		if slices.Contains(w.ix.topicSets[it.topic], j) {
+			w.noteEvent(nd, a, kinds, it.src, it.kind, it.unix)
+		}
+	}
+	for di := range ev.docs {
+		d := &ev.docs[di]
+		hits := ev.hits[d.lo:d.hi]
+		if !slices.ContainsFunc(hits, func(h hit) bool { return w.ix.m.kws[h.kw].need == j }) {
+			continue
+		}
+		var src string
+		if d.src >= 0 {
+			if d.kind >= 0 && kinds[d.kind].noun >= 0 {
+				src = nounKinds[kinds[d.kind].noun].noun
 			} else {
-				src = w.ix.fields[-1-d.src].src
+				src = kindNoun(a.Events[d.src].Kind, 1)
 			}
-			for _, h := range hits {
-				if k := &w.ix.m.kws[h.kw]; k.need == j && !slices.Contains(nd.keywords, k.canon) {
-					nd.keywords = append(nd.keywords, k.canon)
-				}
+			if d.item < 0 || !slices.Contains(w.ix.topicSets[ev.items[d.item].topic], j) {
+				w.noteEvent(nd, a, kinds, d.src, d.kind, d.unix)
 			}
-			if !slices.Contains(nd.textSrc, src) {
-				nd.textSrc = append(nd.textSrc, src)
+		} else {
+			src = w.ix.fields[-1-d.src].src
+		}
+		for _, h := range hits {
+			if k := &w.ix.m.kws[h.kw]; k.need == j && !slices.Contains(nd.keywords, k.canon) {
+				nd.keywords = append(nd.keywords, k.canon)
 			}
+		}
+		if !slices.Contains(nd.textSrc, src) {
+			nd.textSrc = append(nd.textSrc, src)
 		}
 	}
 }
