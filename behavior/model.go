@@ -314,6 +314,12 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	if err := a.Validate(); err != nil {
 		return segment.Assignment{}, err
 	}
+	return m.AssignValid(a)
+}
+
+// AssignValid is Assign for an account whose Validate the caller has
+// checked (see [segment.ValidAssigner]); the combinators call it.
+func (m *Model) AssignValid(a *segment.Account) (segment.Assignment, error) {
 	p := m.pre
 	if p == nil || p.key != m.prepKey() { // built by hand, or changed since
 		p = m.prepare()

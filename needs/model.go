@@ -253,6 +253,12 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	if err := a.Validate(); err != nil {
 		return segment.Assignment{}, fmt.Errorf("needs: %w", err)
 	}
+	return m.AssignValid(a)
+}
+
+// AssignValid is Assign for an account whose Validate the caller has
+// checked (see [segment.ValidAssigner]); the combinators call it.
+func (m *Model) AssignValid(a *segment.Account) (segment.Assignment, error) {
 	c, err := m.compiledOrNew()
 	if err != nil {
 		return segment.Assignment{}, err
