@@ -135,8 +135,8 @@ var goldenSums = map[string][2]string{
 }
 
 // TestAssignGoldenSHA pins the model JSON and every Assignment (JSON) of
-// each Config, assigned by the fitted model and by the model decoded from
-// its JSON.
+// each Config, assigned by the fitted model, by the model decoded from its
+// JSON, and by the fitted model's AssignValid.
 func TestAssignGoldenSHA(t *testing.T) {
 	accts := goldenAccounts()
 	for _, gc := range goldenConfigs {
@@ -149,10 +149,10 @@ func TestAssignGoldenSHA(t *testing.T) {
 			dm, err := s.DecodeModel(data)
 			require.NoError(t, err)
 			sums := [2]string{goldenSum(data), ""}
-			for k, mm := range []segment.Model{m, dm} {
+			for k, assign := range []func(*segment.Account) (segment.Assignment, error){m.Assign, dm.Assign, m.AssignValid} {
 				h := sha256.New()
 				for i := range accts {
-					as, err := mm.Assign(&accts[i])
+					as, err := assign(&accts[i])
 					require.NoError(t, err)
 					b, err := json.Marshal(as)
 					require.NoError(t, err)
@@ -163,7 +163,7 @@ func TestAssignGoldenSHA(t *testing.T) {
 				if k == 0 {
 					sums[1] = got
 				} else {
-					assert.Equal(t, sums[1], got, "decoded model")
+					assert.Equal(t, sums[1], got, []string{"", "decoded model", "AssignValid"}[k])
 				}
 			}
 			want, ok := goldenSums[gc.name]

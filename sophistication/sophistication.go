@@ -75,7 +75,10 @@ type Cluster struct {
 	Size int `json:"size"`
 }
 
-var _ segment.Model = (*Model)(nil)
+var (
+	_ segment.Model         = (*Model)(nil)
+	_ segment.ValidAssigner = (*Model)(nil)
+)
 
 // Fit walks accts once, checks every account (see [Model.Assign]) and
 // returns a *[Model]. The rules learn nothing from the accounts but the
@@ -331,6 +334,12 @@ func (m *Model) check(a *segment.Account) error {
 	if err := a.Validate(); err != nil {
 		return fmt.Errorf("sophistication: %w", err)
 	}
+	return m.checkSurvey(a)
+}
+
+// checkSurvey returns a [*segment.FieldError] for the first survey answer
+// of a outside its question's scale.
+func (m *Model) checkSurvey(a *segment.Account) error {
 	for _, q := range m.Config.Survey {
 		v, ok := a.Survey[q.Key]
 		if ok && (v < q.Min || v > q.Max) {
@@ -390,13 +399,31 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	if err := m.check(a); err != nil {
 		return segment.Assignment{}, err
 	}
+	return m.assign(a), nil
+}
+
+// AssignValid is Assign for an account whose [segment.Account.Validate]
+// the caller has checked (see [segment.ValidAssigner]); the combinators
+// call it. It still refuses a survey answer outside its question's scale.
+func (m *Model) AssignValid(a *segment.Account) (segment.Assignment, error) {
+	if a == nil {
+		return segment.Assignment{}, fmt.Errorf("sophistication: nil account: %w", segment.ErrInvalidAccount)
+	}
+	if err := m.checkSurvey(a); err != nil {
+		return segment.Assignment{}, err
+	}
+	return m.assign(a), nil
+}
+
+// assign places a valid account on the ladder.
+func (m *Model) assign(a *segment.Account) segment.Assignment {
 	// Working memory on the stack: the evidence, its texts, one lower-cased
 	// text at a time, and the reason texts.
 	var evs [len(signalOrder)]evidence
 	var facts, lower [512]byte
 	var out [1024]byte
 	ev, buf, _ := m.gather(a, evs[:0], facts[:0], lower[:0])
-	return m.decide(a.ID, ev, buf, out[:0]), nil
+	return m.decide(a.ID, ev, buf, out[:0])
 }
 
 // gather appends to ev the evidence of every signal with a weight, and to

@@ -488,3 +488,19 @@ func TestDecodeModel(t *testing.T) {
 	_, err = s.DecodeModel([]byte(`{"method":"tier","version":1}`))
 	assert.ErrorIs(t, err, segment.ErrModelVersion)
 }
+
+// TestAssignValid checks that AssignValid, which skips Validate, still
+// refuses a nil account and a survey answer outside its scale.
+func TestAssignValid(t *testing.T) {
+	m := fit(t, handConfig())
+	_, err := m.AssignValid(nil)
+	assert.ErrorIs(t, err, segment.ErrInvalidAccount)
+	_, err = m.AssignValid(&segment.Account{ID: "s", Survey: map[string]float64{"maturity_self": 9}})
+	var fe *segment.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "survey[maturity_self]", fe.Field)
+	want := assign(t, m, handAccounts[1].a)
+	got, err := m.AssignValid(&handAccounts[1].a)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+}
