@@ -314,12 +314,14 @@ func composite(accountID, method string, parts []Assignment) Assignment {
 	if nReasons > 0 {
 		reasons = make([]Reason, 0, nReasons)
 	}
-	for _, p := range parts {
-		for k, v := range p.Scores {
-			if _, ok := scores[k]; !ok {
-				scores[k] = v
-			}
+	// The first part with a score of a name gives it: walking the parts
+	// from the last, an earlier part overwrites a later one.
+	for i := len(parts) - 1; i >= 0; i-- {
+		for k, v := range parts[i].Scores {
+			scores[k] = v
 		}
+	}
+	for _, p := range parts {
 		reasons = append(reasons, p.Reasons...)
 	}
 	return Assignment{
