@@ -282,30 +282,31 @@ func composite(accountID, method string, parts []Assignment) Assignment {
 	if len(parts) == 0 {
 		score = 0
 	}
-	buf := make([]byte, 0, textLen)
+	var b strings.Builder // one allocation, which String does not copy
+	b.Grow(textLen)
 	for i, p := range parts {
 		if i > 0 {
-			buf = append(buf, IDSep...)
+			b.WriteString(IDSep)
 		}
-		buf = append(buf, p.Segment.ID...)
+		b.WriteString(p.Segment.ID)
 	}
-	idEnd := len(buf)
+	idEnd := b.Len()
 	for i, p := range parts {
 		if i > 0 {
-			buf = append(buf, NameSep...)
+			b.WriteString(NameSep)
 		}
-		buf = append(buf, p.Segment.Name...)
+		b.WriteString(p.Segment.Name)
 	}
-	nameEnd := len(buf)
+	nameEnd := b.Len()
 	for _, p := range parts {
 		if p.Segment.Description != "" {
-			if len(buf) > nameEnd {
-				buf = append(buf, ' ')
+			if b.Len() > nameEnd {
+				b.WriteByte(' ')
 			}
-			buf = append(buf, p.Segment.Description...)
+			b.WriteString(p.Segment.Description)
 		}
 	}
-	text := string(buf)
+	text := b.String()
 	var scores map[string]float64
 	if nScores > 0 {
 		scores = make(map[string]float64, nScores)
