@@ -74,28 +74,43 @@ func NewJSONLReader(r io.Reader, opts JSONLOptions) (*JSONLReader, error) {
 // ends reading.
 func (r *JSONLReader) Read() (Account, error) {
 	for {
-		if r.eof != nil {
-			return Account{}, r.eof
-		}
-		line, tooLong, err := r.next()
+		line, err := r.ReadLine()
 		if err != nil {
-			if err == io.EOF {
-				r.eof = io.EOF
-			} else {
-				r.eof = fmt.Errorf("segment: reading jsonl: %w", err)
-			}
-			return Account{}, r.eof
+			return Account{}, err
 		}
-		r.line++
-		if tooLong {
-			return Account{}, &FieldError{Row: r.line, Err: fmt.Errorf("line is longer than %d bytes", r.max)}
-		}
-		line = bytes.TrimSpace(line)
 		if len(line) == 0 {
 			continue
 		}
 		return decodeAccountLine(line, r.line)
 	}
+}
+
+// ReadLine returns the next line without decoding it: without its line
+// break (and a "\r" before it), white space trimmed, and empty for a blank
+// line, which Read would skip. It serves a caller that decodes the lines
+// elsewhere — on other goroutines, with [DecodeAccountJSON] — and keeps the
+// reader's line numbers ([JSONLReader.Row]), limit and errors: a line longer
+// than MaxLineBytes returns a [*FieldError] with its Row, as Read does, the
+// end of the input io.EOF and an I/O error what Read returns. The slice is
+// valid until the next call.
+func (r *JSONLReader) ReadLine() ([]byte, error) {
+	if r.eof != nil {
+		return nil, r.eof
+	}
+	line, tooLong, err := r.next()
+	if err != nil {
+		if err == io.EOF {
+			r.eof = io.EOF
+		} else {
+			r.eof = fmt.Errorf("segment: reading jsonl: %w", err)
+		}
+		return nil, r.eof
+	}
+	r.line++
+	if tooLong {
+		return nil, &FieldError{Row: r.line, Err: fmt.Errorf("line is longer than %d bytes", r.max)}
+	}
+	return bytes.TrimSpace(line), nil
 }
 
 // next returns the next line without its line break, reading past the

@@ -147,3 +147,38 @@ func TestLocate(t *testing.T) {
 		assert.Equal(t, 3, fe.Row, tt.in)
 	}
 }
+
+func TestJSONLReadLine(t *testing.T) {
+	in := "\ufeff{\"id\":\"a\"}\r\n\n  \t\n" + strings.Repeat("x", 40) + "\n  {\"id\":\"b\"}  "
+	r, err := NewJSONLReader(strings.NewReader(in), JSONLOptions{MaxLineBytes: 20})
+	require.NoError(t, err)
+	type got struct {
+		line string
+		row  int
+		err  string
+	}
+	var all []got
+	for {
+		line, err := r.ReadLine()
+		if err == io.EOF {
+			break
+		}
+		g := got{line: string(line), row: r.Row()}
+		if err != nil {
+			var fe *FieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, r.Row(), fe.Row)
+			g.err = err.Error()
+		}
+		all = append(all, g)
+	}
+	assert.Equal(t, []got{
+		{line: `{"id":"a"}`, row: 1},
+		{line: "", row: 2},
+		{line: "", row: 3},
+		{row: 4, err: "account without id (row 4): line is longer than 20 bytes"},
+		{line: `{"id":"b"}`, row: 5},
+	}, all)
+	_, err = r.ReadLine()
+	assert.ErrorIs(t, err, io.EOF, "EOF again")
+}

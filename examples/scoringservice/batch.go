@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -27,11 +26,11 @@ const batchChunk = 128
 // batchItem is one line of a batch and its answer line. The buffers are
 // kept from chunk to chunk.
 type batchItem struct {
-	row     int
-	line    []byte // the line, trimmed; nil for a blank line
-	tooLong bool
-	out     []byte
-	bad     bool
+	row  int
+	line []byte // the line, trimmed; empty for a blank line
+	err  error  // the reader's error for the line (too long)
+	out  []byte
+	bad  bool
 }
 
 // chunk is a batch's lines on their way through the workers.
@@ -41,13 +40,13 @@ type chunk struct {
 	done  sync.WaitGroup
 }
 
-func (c *chunk) add(row int, line []byte, tooLong bool) *batchItem {
+func (c *chunk) add(row int, line []byte, err error) *batchItem {
 	if c.n == len(c.items) {
 		c.items = append(c.items, batchItem{})
 	}
 	it := &c.items[c.n]
 	c.n++
-	it.row, it.tooLong, it.bad = row, tooLong, false
+	it.row, it.err, it.bad = row, err, false
 	it.line = it.line[:0]
 	if len(line) > 0 {
 		it.line = append(it.line, line...)
@@ -60,7 +59,8 @@ func (c *chunk) add(row int, line []byte, tooLong bool) *batchItem {
 // a blank line) gets an error line naming its line number and field; the
 // stream goes on. All lines of a batch use the same model.
 //
-// The handler only cuts the body into lines: batchChunk lines at a time go
+// The handler only cuts the body into lines (segment.JSONLReader's
+// ReadLine, which numbers them and enforces the line limit): batchChunk lines at a time go
 // to GOMAXPROCS workers, which decode, assign and encode them, while the
 // handler reads the next chunk; the chunks' answers are written in order.
 func (s *service) batch(w http.ResponseWriter, r *http.Request) {
@@ -73,14 +73,17 @@ func (s *service) batch(w http.ResponseWriter, r *http.Request) {
 	_ = rc.SetReadDeadline(deadline)
 	_ = rc.SetWriteDeadline(deadline)
 	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBatchBody)
-	lr := newLineReader(body, int(s.cfg.MaxBody))
+	rd, err := segment.NewJSONLReader(body, segment.JSONLOptions{MaxLineBytes: int(s.cfg.MaxBody)})
+	if err != nil {
+		s.writeError(w, r, &apiError{status: http.StatusInternalServerError, Error: err.Error()})
+		return
+	}
 	l := s.current.Load()
 	var (
 		out     *bytesWriter
 		started bool
 		last    int // the last line read
 		n, bad  int
-		err     error
 		chunks  [2]chunk
 		cur     = &chunks[0]
 		running *chunk // the chunk the workers have, if any
@@ -126,15 +129,16 @@ func (s *service) batch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for {
-		line, tooLong, rerr := lr.next()
-		if rerr != nil {
-			if rerr != io.EOF {
-				err = rerr // an I/O error: the body is too large, or the client went away
-			}
+		line, rerr := rd.ReadLine()
+		if rerr == io.EOF {
 			break
 		}
-		last++
-		cur.add(last, line, tooLong)
+		if rerr != nil && !errors.Is(rerr, segment.ErrInvalidAccount) {
+			err = rerr // an I/O error: the body is too large, or the client went away
+			break
+		}
+		last = rd.Row()
+		cur.add(last, line, rerr)
 		if cur.n == batchChunk {
 			launch()
 		}
@@ -189,8 +193,9 @@ func (s *service) assignLine(r *http.Request, l *loaded, it *batchItem) {
 	}()
 	var e *apiError
 	switch {
-	case it.tooLong:
-		e = fromError(http.StatusBadRequest, &segment.FieldError{Err: fmt.Errorf("line is longer than %d bytes", s.cfg.MaxBody)})
+	case it.err != nil:
+		clearRows(it.err) // the line number leads the message
+		e = fromError(http.StatusBadRequest, it.err)
 	case len(it.line) == 0:
 		it.out, _ = encodeLine(&apiError{Line: it.row, Error: fmt.Sprintf("line %d is blank; want one account as JSON", it.row)})
 		it.bad = true
@@ -256,55 +261,4 @@ func encodeLine(v any) ([]byte, error) {
 	enc.SetEscapeHTML(false)
 	err := enc.Encode(v)
 	return b.Bytes(), err
-}
-
-// lineReader cuts a batch body into lines, as strata's JSON Lines reader
-// does: without the line break or a "\r" before it, white space trimmed, a
-// UTF-8 byte-order mark before the first line dropped, and a line longer
-// than max reported (and skipped) rather than kept.
-type lineReader struct {
-	br      *bufio.Reader
-	max     int
-	buf     []byte
-	started bool
-}
-
-func newLineReader(r io.Reader, max int) *lineReader {
-	return &lineReader{br: bufio.NewReaderSize(r, 64<<10), max: max}
-}
-
-// next returns the next line, or io.EOF after the last one, or the
-// reader's error.
-func (r *lineReader) next() (line []byte, tooLong bool, err error) {
-	r.buf = r.buf[:0]
-	read := false
-	for {
-		part, err := r.br.ReadSlice('\n')
-		read = read || len(part) > 0
-		if !tooLong {
-			if len(r.buf)+len(part) > r.max+2 { // room for "\r\n"
-				tooLong = true
-				r.buf = r.buf[:0]
-			} else {
-				r.buf = append(r.buf, part...)
-			}
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if err != nil && (err != io.EOF || !read) {
-			return nil, false, err
-		}
-		break
-	}
-	if !r.started {
-		r.started = true
-		r.buf = bytes.TrimPrefix(r.buf, []byte("\ufeff"))
-	}
-	line = bytes.TrimSuffix(r.buf, []byte("\n"))
-	line = bytes.TrimSuffix(line, []byte("\r"))
-	if tooLong || len(line) > r.max {
-		return nil, true, nil
-	}
-	return bytes.TrimSpace(line), false, nil
 }
