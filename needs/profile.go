@@ -582,11 +582,9 @@ func (w *weigher) points(dst []float64, ev *evidence, det []needDetail) {
 	for j := range dst {
 		dst[j] = ev.survey[j] + scale*ev.topic[j]
 	}
-	if det != nil {
-		for j := range det {
-			det[j].surveyPts = ev.survey[j]
-			det[j].eventPts = scale * ev.topic[j]
-		}
+	for j := range det {
+		det[j].surveyPts = ev.survey[j]
+		det[j].eventPts = scale * ev.topic[j]
 	}
 	var share [maxNeeds]float64
 	for di := range ev.docs {

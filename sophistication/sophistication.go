@@ -548,7 +548,7 @@ func (m *Model) technologies(techs []string, buf, lower []byte) (sig int, pos fl
 	}
 	var totArr [16]float64
 	var cntArr [16]int
-	total := totArr[:0]
+	var total []float64
 	if len(c.tech) <= len(totArr) {
 		total = totArr[:len(c.tech)]
 	} else {
@@ -844,7 +844,7 @@ func (m *Model) decide(id string, ev []evidence, facts, out []byte) segment.Assi
 		return as
 	}
 	var vArr [16]float64
-	votes := vArr[:0]
+	var votes []float64
 	if c.n+1 <= len(vArr) {
 		votes = vArr[:c.n+1]
 	} else {
@@ -864,7 +864,7 @@ func (m *Model) decide(id string, ev []evidence, facts, out []byte) segment.Assi
 	rank := 0
 	if len(m.Clusters) > 0 {
 		var rowArr [16]float64
-		row := rowArr[:0]
+		var row []float64
 		if c.n <= len(rowArr) {
 			row = rowArr[:c.n]
 		} else {
