@@ -15,6 +15,8 @@ import (
 // Model is a fitted tiering: the fitted value model, the tier bounds in
 // value units and the distribution of the fitted values. It is plain data;
 // json.Marshal encodes it and [Segmenter.DecodeModel] reads it back.
+// Its fields must not be changed once it has assigned an account: it keeps
+// the texts of its reasons, built on first use.
 type Model struct {
 	segment.Header
 	// Config is the Config the Model was fitted with.
