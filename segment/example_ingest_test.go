@@ -158,3 +158,36 @@ func ExampleWriteCSV() {
 	// A-2,,,,,1001 - 5000,,,,,,,,,,,,,,,
 	// <nil> 2 42 1001 - 5000
 }
+
+// Raw lines with the reader's numbering and line limit, for a caller that
+// decodes them elsewhere (on worker goroutines, say) with DecodeAccountJSON.
+func ExampleJSONLReader_ReadLine() {
+	in := `{"id":"A-1","employees":40}
+
+{"id":"A-2","employees":-3}
+`
+	r, err := segment.NewJSONLReader(strings.NewReader(in), segment.JSONLOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for {
+		line, err := r.ReadLine()
+		if err == io.EOF {
+			break
+		}
+		if len(line) == 0 {
+			fmt.Printf("line %d: blank\n", r.Row())
+			continue
+		}
+		var a segment.Account
+		if err := segment.DecodeAccountJSON(line, &a); err == nil {
+			err = a.Validate()
+			fmt.Printf("line %d: %s %v\n", r.Row(), a.ID, err)
+		}
+	}
+	// Output:
+	// line 1: A-1 <nil>
+	// line 2: blank
+	// line 3: A-2 account "A-2": field "employees": is negative (-3)
+}

@@ -78,3 +78,45 @@ func ExamplePipeline_InverseTransformRow() {
 	// Output:
 	// 3170 employees
 }
+
+// Transforming single values, as a scorer that reads only some columns
+// does: the same numbers TransformRow gives, without a row. A missing
+// value becomes the fitted median (25,500), logged and scaled.
+func ExamplePipeline_TransformValue() {
+	x := mat.NewDense(3, 1, []float64{1_000, 50_000, math.NaN()})
+	p, err := cluster.FitPipeline([]cluster.ColumnSpec{
+		{Name: "revenue", Impute: cluster.ImputeMedian, Indicator: true, Log: cluster.LogLog1p, Scale: cluster.ScaleStandard},
+	}, x)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, v := range []float64{1_000, math.NaN()} {
+		out, missing, err := p.TransformValue(0, v)
+		fmt.Printf("%.3f %v %v\n", out, missing, err)
+	}
+	_, _, err = p.TransformValue(3, 1)
+	fmt.Println(err)
+	// Output:
+	// -1.000 false <nil>
+	// 0.656 true <nil>
+	// cluster: pipeline: column 3 of 1: invalid input
+}
+
+// The one column a level sets, for a caller that skips the zeros.
+func ExampleOneHot_HotIndex() {
+	sector := []string{"Energy", "Technology", "Technology", "Retailing", "Energy"}
+	oh, err := cluster.FitOneHot(cluster.OneHotConfig{MinCount: 2}, []string{"sector"}, [][]string{sector})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, v := range []string{"Technology", "Aerospace", ""} {
+		i, err := oh.HotIndex(0, v)
+		fmt.Printf("%-12q %d %v\n", v, i, err)
+	}
+	// Output:
+	// "Technology" 1 <nil>
+	// "Aerospace"  2 <nil>
+	// ""           -1 <nil>
+}

@@ -372,6 +372,13 @@ func (m *Model) Assign(a *segment.Account) (segment.Assignment, error) {
 	if err := a.Validate(); err != nil {
 		return segment.Assignment{}, err
 	}
+	return m.AssignValid(a)
+}
+
+// AssignValid is Assign for an account whose Validate the caller has
+// checked: strata's combinators call it (segment.ValidAssigner), so that a
+// layered model validates each account once.
+func (m *Model) AssignValid(a *segment.Account) (segment.Assignment, error) {
 	u := measure(a, m.AsOf, m.Config)
 	as := segment.Assignment{AccountID: a.ID, Scores: map[string]float64{}}
 	stage := func(id string) segment.Segment {
